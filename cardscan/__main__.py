@@ -1,0 +1,3 @@
+from cardscan.cli import run
+
+run()

@@ -1,0 +1,103 @@
+"""One card through every stage: load -> image stage -> OCR -> parse."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import cv2
+
+from cardscan import image
+from cardscan.model import Card, Contact, OcrPage, image_id
+from cardscan.ocr import OcrEngine, get_engine
+from cardscan.options import Options
+from cardscan.parse import parse_contact
+
+
+@dataclass
+class CardResult:
+    """What became of one card: a contact, or the reason it failed (never both)."""
+
+    card: Card
+    contact: Contact | None = None
+    error: str | None = None
+    exit_code: int = 0
+    diagnostics: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class SideReading:
+    page: OcrPage
+    prepared: image.PreparedCard
+
+
+class Timer:
+    """Adds the wall time of each stage to a dict of seconds."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def add(self, stage: str, start: float) -> float:
+        now = time.perf_counter()
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + now - start
+        return now
+
+
+def read_side(
+    data: bytes, label: str, options: Options, engine: OcrEngine, page: int = 0,
+    timer: Timer | None = None, side: str = "front",
+) -> SideReading:
+    timer = timer or Timer()
+    start = time.perf_counter()
+    photo = image.decode(data, label, page)
+    start = timer.add("load", start)
+    prepared = image.prepare(photo, keep_steps=options.debug_dir is not None)
+    start = timer.add("image", start)
+    ocr_page = engine.read(prepared.image, options)
+    timer.add("ocr", start)
+    if options.debug_dir is not None:
+        _write_steps(options.debug_dir, side, prepared)
+    return SideReading(page=ocr_page, prepared=prepared)
+
+
+def _write_steps(folder: Path, side: str, prepared: image.PreparedCard) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, step in prepared.steps.items():
+        cv2.imwrite(str(folder / f"{side}-{name}.png"), step)
+
+
+def read_card_result(card: Card, options: Options, engine: OcrEngine | None = None) -> CardResult:
+    """Read both sides of a card. Raises CardscanError subclasses on failure."""
+    engine = engine or get_engine(options)
+    timer = Timer()
+    start = time.perf_counter()
+    front_bytes = image.load_bytes(card.front)
+    timer.add("load", start)
+    front = read_side(front_bytes, str(card.front), options, engine, card.page, timer, "front")
+    back = None
+    if card.back is not None:
+        start = time.perf_counter()
+        back_bytes = image.load_bytes(card.back)
+        timer.add("load", start)
+        back = read_side(back_bytes, str(card.back), options, engine, 0, timer, "back")
+    start = time.perf_counter()
+    contact = parse_contact(front.page, back.page if back else None, options)
+    timer.add("parse", start)
+    suffix = bytes([card.page]) if card.page else b""
+    contact.id = image_id(front_bytes + suffix)
+    contact.images = {"front": str(card.front), "back": str(card.back) if card.back else None}
+    contact.event = options.event
+    diagnostics = {
+        "corners": front.prepared.corners,
+        "rotation": front.prepared.rotation,
+        "timings": timer.seconds,
+    }
+    return CardResult(card=card, contact=contact, diagnostics=diagnostics)
+
+
+def read_card(card: Card, options: Options, engine: OcrEngine | None = None) -> Contact:
+    result = read_card_result(card, options, engine)
+    assert result.contact is not None
+    return result.contact
