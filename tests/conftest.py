@@ -1,0 +1,39 @@
+"""Shared test set-up.
+
+Tests marked `tesseract` need the real engine. Locally they skip when Tesseract is absent; in CI
+(`CI=true`) they must run, so a missing Tesseract fails them instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if shutil.which("tesseract"):
+        return
+    for item in items:
+        if "tesseract" in item.keywords:
+            if IN_CI:
+                item.add_marker(pytest.mark.usefixtures("_tesseract_must_exist"))
+            else:
+                item.add_marker(pytest.mark.skip(reason="Tesseract is not installed (CI never skips)"))
+
+
+@pytest.fixture
+def _tesseract_must_exist() -> None:
+    if not shutil.which("tesseract"):
+        pytest.fail("CI=true but Tesseract is not installed: tests that need it must run")
+
+
+@pytest.fixture(scope="session")
+def samples_dir() -> Path:
+    return SAMPLES
