@@ -159,6 +159,7 @@ class CardOutcome:
     error: str | None = None
     cer: float | None = None
     corner_iou: float | None = None
+    got: dict[str, Any] | None = None
 
 
 @dataclass
@@ -193,7 +194,9 @@ class Metrics:
                 if phone.number in kinds:
                     self.kind_total += 1
                     self.kind_right += phone.kind == kinds[phone.number]
-        outcome = CardOutcome(stem=sample.stem, quality=sample.quality, wrong=wrong, error=error)
+        outcome = CardOutcome(
+            stem=sample.stem, quality=sample.quality, wrong=wrong, error=error, got=got or None
+        )
         diagnostics = diagnostics or {}
         if truth.get("text") and contact and contact.raw_text.get("front") is not None:
             outcome.cer = cer(truth["text"], contact.raw_text["front"] or "")

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cardscan.cli.base import _options, cli, ocr_options, progress_bar
-from cardscan.errors import ExitCode
+from cardscan.errors import ExitCode, OutputError
 
 
 @cli.command(name="eval")
@@ -20,9 +20,11 @@ from cardscan.errors import ExitCode
 @click.option("--min-f1", type=float, default=None, help="Exit 1 when macro F1 is below this.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes (default: all cores).")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first N cards.")
+@click.option("--report", type=click.Path(path_type=Path), default=None,
+              help="Write an HTML page of the worst cards: photo, expected, got.")
 @ocr_options
 def eval_(samples_dir: Path, as_json: bool, min_f1: float | None, workers: int | None, limit: int | None,
-          lang: str, region: str | None, engine: str, timeout: float) -> int:
+          report: Path | None, lang: str, region: str | None, engine: str, timeout: float) -> int:
     """Score the pipeline against a sample set (images + truth/*.json), per field.
 
     \b
@@ -43,6 +45,13 @@ def eval_(samples_dir: Path, as_json: bool, min_f1: float | None, workers: int |
             metrics.update(by_front[str(result.card.front)], result.contact, result.error, result.diagnostics)
             progress.advance(task)
     summary = metrics.summary()
+    if report is not None:
+        from cardscan.report import write_report
+
+        try:
+            write_report(report, metrics, {s.stem: s for s in samples})
+        except OSError as exc:
+            raise OutputError(f"{report}: cannot write the report: {exc.strerror or exc}") from exc
     if as_json:
         click.echo(json.dumps(summary, indent=2))
     else:
