@@ -53,6 +53,10 @@ def load_bytes(path: Path) -> bytes:
 def decode(data: bytes, path: Path | str = "<bytes>", page: int = 0) -> np.ndarray:
     if not data:
         raise InputError(path, "empty file (0 bytes)")
+    if data.startswith(b"%PDF-"):  # a scanner's PDF, one card a page: cardscan/pages.py
+        from cardscan.pages import render_pdf_page
+
+        return render_pdf_page(data, path, page)
     try:
         with Image.open(io.BytesIO(data)) as im:
             width, height = im.size
