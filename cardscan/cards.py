@@ -214,6 +214,17 @@ def sidecar_for(card: Card, sidecars: dict[str, Path]) -> Path | None:
     return None
 
 
-def find_sidecar(photo: Path) -> Path | None:
-    """`X.txt` or `X.md` beside the photo `X.*` (any case), for a card given by hand."""
-    return sidecar_for(Card(front=photo), _sidecars(photo.parent))
+def find_sidecar(card: Card) -> Path | None:
+    """`X.txt` or `X.md` beside the card's photos (any case), for a card given by hand."""
+    return sidecar_for(card, _sidecars(card.front.parent))
+
+
+def read_sidecar(path: Path | None) -> str | None:
+    """The text of a sidecar note (UTF-8, a BOM allowed), None when empty or absent."""
+    if path is None:
+        return None
+    try:
+        text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    except OSError as exc:
+        raise InputError(path, f"cannot read the note file: {exc.strerror or exc}") from None
+    return text.strip() or None

@@ -10,10 +10,13 @@ from typing import Any
 import cv2
 
 from cardscan import image
+from cardscan.cards import read_sidecar
+from cardscan.followups import set_dates
 from cardscan.model import Card, Contact, OcrPage, image_id
 from cardscan.ocr import OcrEngine, get_engine
 from cardscan.options import Options
 from cardscan.parse import parse_contact
+from cardscan.parse.notes import join_notes
 
 
 @dataclass
@@ -89,6 +92,8 @@ def read_card_result(card: Card, options: Options, engine: OcrEngine | None = No
     contact.id = image_id(front_bytes + suffix)
     contact.images = {"front": str(card.front), "back": str(card.back) if card.back else None}
     contact.event = options.event
+    contact.notes = join_notes(contact.notes, read_sidecar(card.sidecar))
+    set_dates(contact, front_bytes, options.follow_up_days)
     diagnostics = {
         "corners": front.prepared.corners,
         "rotation": front.prepared.rotation,

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from cardscan.cards import find_sidecar, pair, pair_cards
-from cardscan.errors import UsageError
+from cardscan.cards import find_sidecar, pair, pair_cards, read_sidecar
+from cardscan.errors import InputError, UsageError
+from cardscan.model import Card
 
 
 def touch(folder: Path, *names: str) -> list[Path]:
@@ -134,8 +135,21 @@ def test_sidecar_notes_beside_front_or_back(tmp_path: Path) -> None:
     assert cards["B-front.jpg"].sidecar == tmp_path / "B.md"
     assert cards["C.png"].sidecar is None
     assert cards["D.jpg"].sidecar == tmp_path / "d.TXT"  # .txt before .md, any case
-    assert find_sidecar(tmp_path / "A.jpg") == tmp_path / "A.txt"
-    assert find_sidecar(tmp_path / "C.png") is None
+    assert find_sidecar(Card(front=tmp_path / "A.jpg")) == tmp_path / "A.txt"
+    b_card = Card(front=tmp_path / "B-front.jpg", back=tmp_path / "B-back.jpg")
+    assert find_sidecar(b_card) == tmp_path / "B.md"
+    assert find_sidecar(Card(front=tmp_path / "C.png")) is None
+
+
+def test_read_sidecar_strips_bom_and_blank_notes(tmp_path: Path) -> None:
+    note = tmp_path / "X.txt"
+    note.write_bytes("\ufeffMet at the expo\nsend pricing Fri\n\n".encode())
+    assert read_sidecar(note) == "Met at the expo\nsend pricing Fri"
+    note.write_text("  \n")
+    assert read_sidecar(note) is None
+    assert read_sidecar(None) is None
+    with pytest.raises(InputError):
+        read_sidecar(tmp_path / "missing.txt")
 
 
 def _truth(samples: Path) -> list[dict]:
