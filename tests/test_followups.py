@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+import json
+from datetime import date, timedelta
 
 import numpy as np
 from PIL import Image
@@ -61,3 +62,83 @@ def test_followups_soonest_first_and_due_as_of() -> None:
     due = followups(people, as_of=date(2026, 5, 4), due_only=True)
     assert [f.contact.id for f in due] == ["a", "b"]
     assert followups(people, as_of=date(2026, 5, 3), due_only=True) == []
+
+
+def _store(tmp_path):
+    from cardscan.store import Store
+
+    db = tmp_path / "cards.db"
+    with Store(db) as store:
+        store.put(Contact(id="a1", name="Anna Berg", company="Nordwind GmbH", emails=["anna@nordwind.de"],
+                          notes="Met at the expo\nsend pricing Friday", event="Expo 2026",
+                          follow_up_on="2026-05-04"))
+        store.put(Contact(id="b2", name="Bo Chen", notes="[urgent] call re: Q3", follow_up_on="2026-05-02"))
+        store.put(Contact(id="c3", name="Cy Later", follow_up_on="2026-06-30"))
+        store.put(Contact(id="d4", name="No Date"))
+    return db
+
+
+def test_cli_followups_due_lists_who_is_due_soonest_first_with_notes(tmp_path, capsys) -> None:
+    from cardscan.cli import main
+
+    db = _store(tmp_path)
+    assert main(["followups", "--db", str(db), "--due", "--as-of", "2026-05-04", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(c["name"], c["notes"]) for c in listed] == [
+        ("Bo Chen", "[urgent] call re: Q3"), ("Anna Berg", "Met at the expo\nsend pricing Friday"),
+    ]
+    assert main(["followups", "--db", str(db), "--due", "--as-of", "2026-05-04"]) == 0
+    table = capsys.readouterr().out
+    assert "Bo Chen" in table and "[urgent] call re: Q3" in table and "Anna Berg" in table
+    assert table.index("Bo Chen") < table.index("Anna Berg")
+    assert "Cy Later" not in table and "No Date" not in table
+    assert main(["followups", "--db", str(db)]) == 0
+    assert "Cy Later" in capsys.readouterr().out
+
+
+def test_cli_followups_nothing_due_and_bad_input(tmp_path, capsys) -> None:
+    from cardscan.cli import main
+
+    db = _store(tmp_path)
+    assert main(["followups", "--db", str(db), "--due", "--as-of", "2026-01-01"]) == 0
+    assert "Nobody to follow up with as of 2026-01-01" in capsys.readouterr().out
+    assert main(["followups", "--db", str(db), "--as-of", "May 4"]) == 1
+    assert "--as-of" in capsys.readouterr().err
+    assert main(["followups", "--db", str(tmp_path / "none.db")]) == 2
+
+
+def test_ics_has_one_all_day_reminder_per_follow_up(tmp_path) -> None:
+    import vobject
+
+    from cardscan.export import export, format_for
+    from cardscan.store import Store
+
+    out = tmp_path / "followups.ics"
+    with Store(_store(tmp_path)) as store:
+        export(store.contacts(), str(out), format_for(str(out), None))
+    raw = out.read_bytes()
+    assert raw.startswith(b"BEGIN:VCALENDAR\r\n") and raw.endswith(b"END:VCALENDAR\r\n")
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
+    cal = vobject.readOne(raw.decode("utf-8"))
+    events = cal.vevent_list
+    assert [e.summary.value for e in events] == [
+        "Follow up: Bo Chen", "Follow up: Anna Berg (Nordwind GmbH)", "Follow up: Cy Later",
+    ]
+    anna = events[1]
+    assert anna.dtstart.value == date(2026, 5, 4)
+    assert anna.uid.value == "a1-follow-up@cardscan"
+    assert anna.description.value.startswith("Met at the expo\nsend pricing Friday\n\nanna@nordwind.de")
+    assert "Met at Expo 2026" in anna.description.value
+    assert anna.categories.value == ["Expo 2026"]
+    assert anna.valarm.trigger.value == timedelta(hours=9)
+
+
+def test_ics_folds_long_lines_on_character_boundaries() -> None:
+    from cardscan.export.ics import escape, fold
+
+    text = "Notiz: Grüße, " + "ü" * 80
+    folded = fold("DESCRIPTION:" + escape(text))
+    lines = folded.encode("utf-8").split(b"\r\n")
+    assert all(len(line) <= 75 for line in lines)
+    assert "".join(line.decode("utf-8")[1:] if i else line.decode("utf-8")
+                   for i, line in enumerate(lines)) == "DESCRIPTION:Notiz: Grüße\\, " + "ü" * 80

@@ -21,13 +21,16 @@ from cardscan.model import Card
 @click.option("--format", "fmt", default=None, help="csv, google, outlook, vcard, json or jsonl.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes (default: all cores).")
 @click.option("--event", default=None, help="Tag every card of this import with an event name.")
+@click.option("--follow-up-days", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Follow up this many days after meeting (the photo's EXIF date, else today).")
 @click.option("--pair", type=click.Choice(["auto", "sequential", "none"]), default="auto", show_default=True,
               help="How fronts and backs are paired.")
 @click.option("--force", is_flag=True, help="Read again photos already in the store.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @ocr_options
 def import_(folders: tuple[Path, ...], db: Path | None, output: str | None, fmt: str | None,
-            workers: int | None, event: str | None, pair: str, force: bool, quiet: bool,
+            workers: int | None, event: str | None, follow_up_days: int, pair: str, force: bool,
+            quiet: bool,
             lang: str, region: str | None, engine: str, timeout: float) -> int:
     """Read every card photo under the folders into the store.
 
@@ -42,12 +45,17 @@ def import_(folders: tuple[Path, ...], db: Path | None, output: str | None, fmt:
     from cardscan.model import image_id
     from cardscan.store import Store, default_db_path
 
-    options = _options(lang, region, engine, timeout, event=event)
+    options = _options(lang, region, engine, timeout, event=event, follow_up_days=follow_up_days)
     fmt = format_for(output, fmt) if output else None
     images = cards_mod.find_images(folders)
     if not images:
         raise InputError(", ".join(map(str, folders)), "no card photos found")
-    all_cards = cards_mod.pair(images, pair)
+    pairing = cards_mod.pair_cards(images, pair)
+    all_cards = pairing.cards
+    for orphan in pairing.orphan_backs:
+        stderr.print(f"no front for the back {orphan}: read as a card", markup=False, highlight=False)
+    for single in pairing.unpaired:
+        stderr.print(f"odd number of photos: {single} has no back", markup=False, highlight=False)
     started = time.perf_counter()
     store = Store(db or default_db_path())
     todo: list[Card] = []

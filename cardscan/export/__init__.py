@@ -10,15 +10,18 @@ from typing import IO
 
 from cardscan.errors import OutputError, UsageError
 from cardscan.export import formats
+from cardscan.export.ics import write_ics
 from cardscan.model import Contact
 
-FORMATS = ("csv", "google", "outlook", "vcard", "json", "jsonl")
-BY_SUFFIX = {".csv": "csv", ".vcf": "vcard", ".vcard": "vcard", ".json": "json", ".jsonl": "jsonl"}
+FORMATS = ("csv", "google", "outlook", "vcard", "json", "jsonl", "ics")
+BY_SUFFIX = {".csv": "csv", ".vcf": "vcard", ".vcard": "vcard", ".json": "json", ".jsonl": "jsonl",
+             ".ics": "ics"}
 
 WRITERS: dict[str, Callable[[Iterable[Contact], IO[str]], None]] = {
     "csv": formats.write_csv,
     "json": formats.write_json,
     "jsonl": formats.write_jsonl,
+    "ics": write_ics,
 }
 
 
