@@ -1,0 +1,1 @@
+"""Synthetic business-card photo generator with exact ground truth."""
