@@ -5,12 +5,17 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cardscan.cli.base import _options, cli, ocr_options, progress_bar, stderr
+from cardscan.cli.exporter import FORMAT_HELP, export_flags, resolve_export
 from cardscan.errors import ExitCode, InputError
 from cardscan.model import Card
+
+if TYPE_CHECKING:
+    from cardscan.export import ExportOptions
 
 
 @cli.command(name="import")
@@ -18,7 +23,8 @@ from cardscan.model import Card
 @click.option("--db", type=click.Path(path_type=Path), default=None,
               help="SQLite store (default: $CARDSCAN_DB, else your data folder).")
 @click.option("-o", "--output", default=None, help="Also export the stored contacts here ('-' = stdout).")
-@click.option("--format", "fmt", default=None, help="csv, google, outlook, vcard, json or jsonl.")
+@click.option("--format", "fmt", default=None, help=FORMAT_HELP)
+@export_flags
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes (default: all cores).")
 @click.option("--event", default=None, help="Tag every card of this import with an event name.")
 @click.option("--follow-up-days", type=click.IntRange(min=0), default=3, show_default=True,
@@ -31,7 +37,8 @@ from cardscan.model import Card
 def import_(folders: tuple[Path, ...], db: Path | None, output: str | None, fmt: str | None,
             workers: int | None, event: str | None, follow_up_days: int, pair: str, force: bool,
             quiet: bool,
-            lang: str, region: str | None, engine: str, timeout: float) -> int:
+            lang: str, region: str | None, engine: str, timeout: float,
+            export_options: ExportOptions) -> int:
     """Read every card photo under the folders into the store.
 
     \b
@@ -40,13 +47,13 @@ def import_(folders: tuple[Path, ...], db: Path | None, output: str | None, fmt:
     """
     from cardscan import cards as cards_mod
     from cardscan.batch import read_many
-    from cardscan.export import export, format_for
+    from cardscan.export import export
     from cardscan.image import load_bytes
     from cardscan.model import image_id
     from cardscan.store import Store, default_db_path
 
     options = _options(lang, region, engine, timeout, event=event, follow_up_days=follow_up_days)
-    fmt = format_for(output, fmt) if output else None
+    fmt = resolve_export(output, fmt, export_options)
     images = cards_mod.find_images(folders)
     if not images:
         raise InputError(", ".join(map(str, folders)), "no card photos found")
@@ -93,7 +100,7 @@ def import_(folders: tuple[Path, ...], db: Path | None, output: str | None, fmt:
         click.echo(f"cardscan: failed: {failure}", err=True)
     if output:
         assert fmt is not None
-        export(store.contacts(), output, fmt, stdout=sys.stdout)
+        export(store.contacts(), output, fmt, stdout=sys.stdout, options=export_options)
         if output != "-":
             stderr.print(f"exported {store.count()} contacts to {output}")
     store.close()
