@@ -1,107 +1,54 @@
-"""Loading photos and the image stage: find, flatten, orient and clean the card.
+"""The image stage: photo in, a flat, upright, evenly lit grayscale card for Tesseract out.
 
-Every function here is pure (ndarray in, ndarray out) except `load`, which reads a file.
+load (EXIF, HEIC, limits) -> find the card -> flatten it -> orient (0/90/180/270, then fine
+deskew) -> clean (invert dark grounds, flatten the light) at the scale Tesseract reads best.
+Each step lives in `cardscan.imaging`; this module composes them. Geometry is resolved on a
+small preview, then the full-resolution photo is warped once, straight to the final card.
 """
 
 from __future__ import annotations
 
-import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import cv2
 import numpy as np
-from PIL import Image, ImageOps
 
-from cardscan.errors import InputError
+from cardscan.imaging import clean, detect, orient
+from cardscan.imaging.load import MAX_PIXELS, MIN_SIDE, decode, load, load_bytes
+from cardscan.options import Options
 
-# A phone photo is 12–50 MP; 60 MP leaves room and refuses decompression bombs (a
-# 30000×30000 PNG is 900 MP) from the header, before any pixel is decoded.
-MAX_PIXELS = 60_000_000
-MIN_SIDE = 32
+__all__ = [
+    "MAX_PIXELS", "MIN_SIDE", "STEPS", "PreparedCard", "decode", "load", "load_bytes",
+    "prepare", "scale_long_side", "to_gray",
+]
 
-try:  # HEIC/HEIF, the iPhone default
-    from pillow_heif import register_heif_opener
+# The steps that can be switched off (Options.image_steps_off) for eval's on/off table.
+STEPS = ("detect", "orient", "osd", "deskew", "invert", "flatten", "scale", "binarize")
 
-    register_heif_opener()
-except ImportError:  # pragma: no cover - optional
-    pass
+PREVIEW_LONG_SIDE = 1000  # the card as analysed for orientation, skew and text size
+TARGET_X_HEIGHT = 22.0  # pixels; Tesseract's LSTM models read best at about 20–30
+DEFAULT_LONG_SIDE = 1600  # when the text size cannot be measured
+MIN_LONG_SIDE, MAX_LONG_SIDE = 900, 2600
+MAX_UPSCALE = 2.5  # beyond this an upscaled blur reads no better, only slower
 
-
-def load(path: Path, page: int = 0) -> np.ndarray:
-    """Read a photo as an upright 8-bit BGR array (EXIF orientation applied).
-
-    Raises InputError naming the file and the reason for anything that is not a usable image.
-    """
-    return decode(load_bytes(path), path, page)
-
-
-def load_bytes(path: Path) -> bytes:
-    """The file's bytes, or InputError naming the file and why it can't be read."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a folder, not an image") from None
-    except PermissionError:
-        raise InputError(path, "permission denied") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+# Given the card as the preview shows it, the rotation (degrees clockwise) it appears turned,
+# or None when unsure: the OCR engine's orientation and script detection.
+OrientationDetector = Callable[[np.ndarray], int | None]
 
 
-def decode(data: bytes, path: Path | str = "<bytes>", page: int = 0) -> np.ndarray:
-    if not data:
-        raise InputError(path, "empty file (0 bytes)")
-    if data.startswith(b"%PDF-"):  # a scanner's PDF, one card a page: cardscan/pages.py
-        from cardscan.pages import render_pdf_page
+@dataclass
+class PreparedCard:
+    """The image stage's output: the card for Tesseract, and where it was in the photo."""
 
-        return render_pdf_page(data, path, page)
-    try:
-        with Image.open(io.BytesIO(data)) as im:
-            width, height = im.size
-            if width * height > MAX_PIXELS:
-                raise InputError(
-                    path, f"image too large ({width}×{height} pixels, limit {MAX_PIXELS:,})"
-                )
-            if min(width, height) < MIN_SIDE:
-                raise InputError(path, f"image too small ({width}×{height} pixels)")
-            if page:
-                im.seek(page)
-            im.load()
-            upright = ImageOps.exif_transpose(im)
-            return _to_bgr(upright)
-    except InputError:
-        raise
-    except Image.DecompressionBombError:
-        raise InputError(path, "image too large (refused as a decompression bomb)") from None
-    except EOFError:
-        raise InputError(path, f"no page {page + 1} in this file") from None
-    except (OSError, ValueError, SyntaxError) as exc:
-        reason = str(exc) or type(exc).__name__
-        if "cannot identify image file" in reason:
-            reason = "not an image file (or a format cardscan cannot read)"
-        elif "truncated" in reason.lower():
-            reason = "image file is truncated"
-        raise InputError(path, reason) from None
-
-
-def _to_bgr(im: Image.Image) -> np.ndarray:
-    """Any Pillow mode (1, L, LA, P, RGBA, CMYK, I;16, F...) to 8-bit BGR; alpha over white."""
-    if im.mode in ("I;16", "I;16B", "I;16L", "I"):
-        arr = np.asarray(im, dtype=np.float64)
-        top = arr.max() or 1.0
-        im = Image.fromarray((arr * (255.0 / top)).astype(np.uint8), "L")
-    elif im.mode == "F":
-        arr = np.asarray(im, dtype=np.float64)
-        lo, hi = float(arr.min()), float(arr.max())
-        im = Image.fromarray(((arr - lo) * (255.0 / ((hi - lo) or 1.0))).astype(np.uint8), "L")
-    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
-        rgba = im.convert("RGBA")
-        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        im = Image.alpha_composite(background, rgba)
-    rgb = np.asarray(im.convert("RGB"))
-    return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
+    image: np.ndarray  # 8-bit grayscale, upright, cleaned, at the scale Tesseract reads best
+    corners: list[list[float]] | None = None  # TL, TR, BR, BL of the upright card, photo pixels
+    rotation: int = 0  # degrees the card was turned clockwise in the photo
+    steps: dict[str, np.ndarray] = field(default_factory=dict)  # for --debug-dir
+    found: bool = False  # a card outline was found (else the photo was used whole)
+    orientation_by: str = "none"  # "letters", "osd" or "none"
+    skew: float = 0.0  # degrees of fine deskew applied
+    x_height: float | None = None  # measured small-text x-height in the final image
 
 
 def to_gray(image: np.ndarray) -> np.ndarray:
@@ -119,21 +66,138 @@ def scale_long_side(image: np.ndarray, target: int) -> np.ndarray:
     return cv2.resize(image, None, fx=factor, fy=factor, interpolation=interpolation)
 
 
-@dataclass
-class PreparedCard:
-    """The image stage's output: the card for Tesseract, and where it was in the photo."""
-
-    image: np.ndarray  # 8-bit grayscale, upright, cleaned, at the scale Tesseract reads best
-    corners: list[list[float]] | None = None  # TL, TR, BR, BL of the upright card, photo pixels
-    rotation: int = 0  # degrees the card was turned clockwise in the photo
-    steps: dict[str, np.ndarray] = field(default_factory=dict)  # for --debug-dir
-
-
-def prepare(photo: np.ndarray, keep_steps: bool = False) -> PreparedCard:
-    """The image stage: photo in, a clean grayscale card for Tesseract out."""
+def prepare(
+    photo: np.ndarray,
+    keep_steps: bool = False,
+    options: Options | None = None,
+    orientation: OrientationDetector | None = None,
+) -> PreparedCard:
+    """The image stage: photo in, a clean grayscale card for Tesseract out. Pure."""
+    off = (options or Options()).image_steps_off
+    steps: dict[str, np.ndarray] = {}
     gray = to_gray(photo)
     height, width = gray.shape[:2]
-    corners = [[0.0, 0.0], [float(width), 0.0], [float(width), float(height)], [0.0, float(height)]]
-    card = scale_long_side(gray, 2000)
-    steps = {"1-photo": photo, "9-ocr-input": card} if keep_steps else {}
-    return PreparedCard(image=card, corners=corners, rotation=0, steps=steps)
+    quad = detect.find_card(photo) if "detect" not in off else None
+    found = quad is not None
+    if quad is None:
+        quad = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float64)
+    card_w, card_h = detect.card_size(quad)
+
+    # Preview: the flattened card at analysis size (never above its native size).
+    p = min(1.0, PREVIEW_LONG_SIDE / max(card_w, card_h))
+    preview_size = (max(1, round(card_w * p)), max(1, round(card_h * p)))
+    preview = _warp(gray, quad, (card_w, card_h), _scale(p), preview_size)
+    if "invert" not in off:
+        preview = clean.invert_dark(preview)
+    letters = orient.Letters.from_ink(clean.ink_mask(preview))
+
+    rotation, orientation_by = 0, "none"
+    if "orient" not in off:
+        guess = orient.guess_orientation(letters)
+        rotation, orientation_by = guess.rotation, "letters"
+        if not guess.sure and orientation is not None and "osd" not in off:
+            detected = orientation(preview)
+            if detected is not None:
+                rotation, orientation_by = detected, "osd"
+    quarter_turns = ((360 - rotation) // 90) % 4  # clockwise turns that make the card upright
+    upright = letters.turned(quarter_turns)
+    skew = orient.skew_angle(upright) if "deskew" not in off else 0.0
+
+    # Scale so the small text has Tesseract's favourite x-height.
+    native_long = max(card_w, card_h)
+    heights = orient.x_heights(upright)
+    if "scale" in off:
+        s = min(1.0, DEFAULT_LONG_SIDE / native_long)
+        measured = None
+    elif len(heights) >= 2:
+        measured = float(np.percentile(heights, 30)) / p  # in native card pixels
+        s = TARGET_X_HEIGHT / max(measured, 1.0)
+    else:
+        measured = None
+        s = DEFAULT_LONG_SIDE / native_long
+    s = min(s, MAX_UPSCALE, MAX_LONG_SIDE / native_long)
+    s = max(s, min(MIN_LONG_SIDE / native_long, MAX_UPSCALE))
+
+    turned_w, turned_h = (card_w, card_h) if quarter_turns % 2 == 0 else (card_h, card_w)
+    out_size = (max(1, round(turned_w * s)), max(1, round(turned_h * s)))
+    post = (
+        _scale(s)
+        @ _rotation_about((turned_w / 2, turned_h / 2), skew)
+        @ _quarter_turns(quarter_turns, card_w, card_h)
+    )
+    card = _warp(gray, quad, (card_w, card_h), post, out_size)
+    if keep_steps:
+        steps["1-photo"] = _draw_quad(photo, quad, found)
+        steps["2-flat"] = card
+    if "invert" not in off:
+        card = clean.invert_dark(card)
+        if keep_steps:
+            steps["3-inverted"] = card
+    if "flatten" not in off:
+        card = clean.flatten_light(card, TARGET_X_HEIGHT)
+        if keep_steps:
+            steps["4-flattened"] = card
+    if "binarize" not in off:
+        card = clean.binarize(card)
+        if keep_steps:
+            steps["5-binarized"] = card
+    if keep_steps:
+        steps["9-ocr-input"] = card
+
+    shift = rotation // 90  # the upright card's TL is the photo-frame corner `shift` on
+    corners = [[float(x), float(y)] for x, y in np.roll(quad, -shift, axis=0)]
+    return PreparedCard(
+        image=card, corners=corners, rotation=rotation, steps=steps, found=found,
+        orientation_by=orientation_by, skew=skew,
+        x_height=None if measured is None else measured * s,
+    )
+
+
+def _warp(
+    gray: np.ndarray, quad: np.ndarray, card_size: tuple[float, float], post: np.ndarray,
+    out_size: tuple[int, int],
+) -> np.ndarray:
+    """Warp the photo's quad to the card rectangle, then by `post`, in one resampling."""
+    card_w, card_h = card_size
+    # post's scale, roughly: shrinking a lot by bilinear warping aliases thin strokes, so
+    # shrink the photo with area averaging first.
+    shrink = float(np.sqrt(abs(np.linalg.det(post[:2, :2]))))
+    source, src_quad = gray, quad
+    if shrink < 0.7:
+        source = cv2.resize(gray, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)
+        src_quad = quad * shrink
+    rect = np.array([[0, 0], [card_w, 0], [card_w, card_h], [0, card_h]], dtype=np.float32)
+    homography = cv2.getPerspectiveTransform(src_quad.astype(np.float32), rect)
+    matrix = post @ homography
+    interpolation = cv2.INTER_CUBIC if shrink > 1.2 else cv2.INTER_LINEAR
+    return cv2.warpPerspective(source, matrix, out_size, flags=interpolation, borderMode=cv2.BORDER_REPLICATE)
+
+
+def _scale(s: float) -> np.ndarray:
+    return np.diag([s, s, 1.0])
+
+
+def _quarter_turns(turns: int, width: float, height: float) -> np.ndarray:
+    """Turning a width×height image `turns` × 90° clockwise, as a 3×3 matrix."""
+    matrix = np.eye(3)
+    for _ in range(turns % 4):
+        matrix = np.array([[0.0, -1.0, height], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]) @ matrix
+        width, height = height, width
+    return matrix
+
+
+def _rotation_about(centre: tuple[float, float], degrees: float) -> np.ndarray:
+    """Counter-clockwise on screen by `degrees`: undoes a clockwise slope of the text."""
+    if not degrees:
+        return np.eye(3)
+    return np.vstack([cv2.getRotationMatrix2D(centre, degrees, 1.0), [0.0, 0.0, 1.0]])
+
+
+def _draw_quad(photo: np.ndarray, quad: np.ndarray, found: bool) -> np.ndarray:
+    small, factor = detect.downscale(photo, 1200)
+    shown = small.copy() if small.ndim == 3 else cv2.cvtColor(small, cv2.COLOR_GRAY2BGR)
+    colour = (0, 200, 0) if found else (0, 0, 255)
+    pts = (quad * factor).astype(np.int32).reshape(-1, 1, 2)
+    cv2.polylines(shown, [pts], True, colour, 3)
+    cv2.circle(shown, tuple(int(v) for v in pts[0, 0]), 8, colour, -1)  # the photo-frame TL
+    return shown

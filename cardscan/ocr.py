@@ -11,7 +11,7 @@ import os
 import shutil
 import subprocess
 from functools import cache
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -31,11 +31,20 @@ from cardscan.options import Options
 DEFAULT_PSM = 3
 
 
+# OSD needs a few lines of text; below this it guesses, and a guess is worse than none.
+MIN_OSD_CONFIDENCE = 1.0
+
+
 class OcrEngine(Protocol):
     name: str
 
     def read(self, image: np.ndarray, options: Options) -> OcrPage:
         """Read the words of an 8-bit grayscale or BGR image."""
+        ...
+
+    def orientation(self, image: np.ndarray, options: Options) -> int | None:
+        """Degrees clockwise the text in the image appears turned (0/90/180/270), or None
+        when Tesseract's OSD cannot tell (too few letters, or no `osd` model)."""
         ...
 
 
@@ -129,6 +138,128 @@ class PytesseractEngine:
         height, width = image.shape[:2]
         return OcrPage(words=_words_from_data(data), width=width, height=height)
 
+    def orientation(self, image: np.ndarray, options: Options) -> int | None:
+        import pytesseract
+
+        if "osd" not in _languages(self.binary):
+            return None
+        pytesseract.pytesseract.tesseract_cmd = self.binary
+        try:
+            osd = pytesseract.image_to_osd(
+                image, config="--psm 0 -c min_characters_to_try=10",
+                output_type=pytesseract.Output.DICT, timeout=min(options.timeout, 20.0),
+            )
+        except (pytesseract.TesseractError, RuntimeError):
+            return None  # "Too few characters": the caller keeps its own guess
+        if float(osd.get("orientation_conf", 0.0)) < MIN_OSD_CONFIDENCE:
+            return None
+        # "Orientation in degrees" is the clockwise turn of the text as it appears.
+        return int(osd["orientation"]) % 360
+
+
+class TesserocrEngine:
+    """libtesseract in-process via tesserocr: the model stays loaded between cards.
+
+    One API per (language, page segmentation mode) per process; the batch runs one process
+    per core, so no API is shared between threads. The time-out is Tesseract's own deadline
+    (ETEXT_DESC), checked between words during recognition: layout analysis cannot be
+    interrupted, so a pathological image can overrun it; the batch's worker-level time-out
+    is the backstop.
+    """
+
+    name = "tesserocr"
+
+    def __init__(self, tessdata: str | None = None) -> None:
+        import tesserocr
+
+        self._tesserocr = tesserocr
+        path = tessdata or tessdata_dir()
+        if path is None:
+            raise MissingDependencyError(
+                f"no Tesseract language data (tessdata) found; {TESSERACT_INSTALL_HINT}"
+            )
+        self.tessdata = path.rstrip("/") + "/"
+        self._apis: dict[tuple[str, int], Any] = {}
+        _, available = tesserocr.get_languages(self.tessdata)
+        self.languages = frozenset(available)
+
+    def check_languages(self, lang: str) -> None:
+        missing = [part for part in lang.split("+") if part not in self.languages]
+        if missing:
+            raise MissingDependencyError(
+                f"Tesseract language data {'+'.join(missing)!r} is not installed in {self.tessdata}; "
+                f"{language_install_hint('+'.join(missing))}"
+            )
+
+    def _api(self, lang: str, psm: int) -> Any:
+        key = (lang, psm)
+        if key not in self._apis:
+            try:
+                self._apis[key] = self._tesserocr.PyTessBaseAPI(path=self.tessdata, lang=lang, psm=psm)
+            except RuntimeError as exc:
+                raise OcrEngineError(f"libtesseract could not load {lang!r}: {exc}") from exc
+        return self._apis[key]
+
+    def read(self, image: np.ndarray, options: Options) -> OcrPage:
+        self.check_languages(options.lang)
+        api = self._api(options.lang, DEFAULT_PSM)
+        _set_image(api, image)
+        if not api.Recognize(timeout=int(options.timeout * 1000)):
+            raise OcrTimeoutError(f"Tesseract took longer than {options.timeout:g}s (or failed)")
+        height, width = image.shape[:2]
+        return OcrPage(words=self._words(api), width=width, height=height)
+
+    def _words(self, api: Any) -> list[OcrWord]:
+        """The words with the block/paragraph/line numbers of Tesseract's TSV output."""
+        RIL = self._tesserocr.RIL
+        iterator = api.GetIterator()
+        words: list[OcrWord] = []
+        if iterator is None:
+            return words
+        block = paragraph = line = 0
+        for word in self._tesserocr.iterate_level(iterator, RIL.WORD):
+            if word.Empty(RIL.WORD):
+                continue
+            # The same numbering as TessBaseAPI::GetTSVText (pytesseract's image_to_data).
+            if word.IsAtBeginningOf(RIL.BLOCK):
+                block, paragraph, line = block + 1, 0, 0
+            if word.IsAtBeginningOf(RIL.PARA):
+                paragraph, line = paragraph + 1, 0
+            if word.IsAtBeginningOf(RIL.TEXTLINE):
+                line += 1
+            text = (word.GetUTF8Text(RIL.WORD) or "").strip()
+            box = word.BoundingBox(RIL.WORD)
+            if not text or box is None:
+                continue
+            left, top, right, bottom = box
+            words.append(OcrWord(
+                text=text, left=left, top=top, width=right - left, height=bottom - top,
+                conf=float(word.Confidence(RIL.WORD)), block=block, paragraph=paragraph, line=line,
+            ))
+        return words
+
+    def orientation(self, image: np.ndarray, options: Options) -> int | None:
+        if "osd" not in self.languages:
+            return None
+        api = self._api("osd", int(self._tesserocr.PSM.OSD_ONLY))
+        _set_image(api, image)
+        try:
+            osd = api.DetectOrientationScript()
+        except RuntimeError:
+            return None
+        if not osd or float(osd.get("orient_conf", 0.0)) < MIN_OSD_CONFIDENCE:
+            return None
+        # orient_deg is the clockwise turn of the text as it appears.
+        return int(osd["orient_deg"]) % 360
+
+
+def _set_image(api: Any, image: np.ndarray) -> None:
+    """Hand libtesseract the pixels directly: no PNG round trip."""
+    pixels = np.ascontiguousarray(image if image.ndim == 2 else image[:, :, ::-1])  # BGR -> RGB
+    height, width = pixels.shape[:2]
+    depth = 1 if pixels.ndim == 2 else pixels.shape[2]
+    api.SetImageBytes(pixels.tobytes(), width, height, depth, width * depth)
+
 
 class FakeEngine:
     """Returns a fixed page, whatever the image: for tests of the pipeline, CLI and failures."""
@@ -149,6 +280,9 @@ class FakeEngine:
         height, width = image.shape[:2]
         return OcrPage(words=[], width=width, height=height)
 
+    def orientation(self, image: np.ndarray, options: Options) -> int | None:
+        return None
+
 
 def tessdata_dir() -> str | None:
     """Where the system's Tesseract keeps its models, for engines that load them themselves."""
@@ -165,14 +299,42 @@ def tessdata_dir() -> str | None:
 _ENGINES: dict[str, OcrEngine] = {}
 
 
+def tesserocr_available(lang: str) -> bool:
+    """Whether tesserocr imports and the system tessdata holds every model `lang` names."""
+    try:
+        import tesserocr
+    except ImportError:
+        return False
+    path = tessdata_dir()
+    if path is None:
+        return False
+    try:
+        _, available = tesserocr.get_languages(path.rstrip("/") + "/")
+    except RuntimeError:
+        return False
+    return all(part in available for part in lang.split("+"))
+
+
 def get_engine(options: Options) -> OcrEngine:
-    """The engine `options.engine` names; one per process, reused between cards."""
+    """The engine `options.engine` names; one per process, reused between cards.
+
+    `auto` prefers the in-process tesserocr (no process start and model load per card) when
+    it is installed and the requested models are in its tessdata, else the tesseract command.
+    """
     name = options.engine
     if name == "auto":
-        name = "pytesseract"
+        name = "tesserocr" if tesserocr_available(options.lang) else "pytesseract"
     if name not in _ENGINES:
         if name == "pytesseract":
             _ENGINES[name] = PytesseractEngine()
+        elif name == "tesserocr":
+            try:
+                _ENGINES[name] = TesserocrEngine()
+            except ImportError as exc:
+                raise MissingDependencyError(
+                    "--engine tesserocr needs the tesserocr package: pip install 'cardscan[fast]' "
+                    "(or pip install tesserocr)"
+                ) from exc
         else:
             raise MissingDependencyError(f"unknown OCR engine {name!r}")
     return _ENGINES[name]

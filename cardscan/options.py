@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_LANG = "Latin"
+
+
+def _steps_off_from_env() -> frozenset[str]:
+    # A developer's knob for eval's step on/off table (CARDSCAN_IMAGE_STEPS_OFF=deskew,invert);
+    # binarisation is off unless asked for, because eval shows it does not help.
+    raw = os.environ.get("CARDSCAN_IMAGE_STEPS_OFF")
+    if raw is None:
+        return frozenset({"binarize"})
+    return frozenset(part.strip() for part in raw.split(",") if part.strip())
 
 
 @dataclass(frozen=True)
@@ -17,3 +27,4 @@ class Options:
     debug_dir: Path | None = None
     event: str | None = None
     follow_up_days: int = 3
+    image_steps_off: frozenset[str] = field(default_factory=_steps_off_from_env)

@@ -56,7 +56,11 @@ def read_side(
     start = time.perf_counter()
     photo = image.decode(data, label, page)
     start = timer.add("load", start)
-    prepared = image.prepare(photo, keep_steps=options.debug_dir is not None)
+    osd = getattr(engine, "orientation", None)  # asked only when the letters leave it in doubt
+    prepared = image.prepare(
+        photo, keep_steps=options.debug_dir is not None, options=options,
+        orientation=(lambda card: osd(card, options)) if osd is not None else None,
+    )
     start = timer.add("image", start)
     ocr_page = engine.read(prepared.image, options)
     timer.add("ocr", start)

@@ -1,0 +1,236 @@
+"""Finding the card in a photo: its quadrilateral, in photo pixels.
+
+Works on a copy scaled to DETECT_LONG_SIDE (speed), proposes quadrilaterals from several cues
+(edges, colour distance from the desk, brightness), fits each with straight sides (so rounded
+corners land where the sides meet) and keeps the one whose sides sit best on image edges.
+A scan with no desk around the card, or a photo where nothing card-like is found, is used whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import cv2
+import numpy as np
+
+DETECT_LONG_SIDE = 800
+MIN_AREA = 0.03  # of the photo: a card far away is still read, a logo box is not a card
+MIN_SCORE = 0.45  # below this the photo is taken to be the card itself (a scan)
+
+
+def downscale(image: np.ndarray, long_side: int) -> tuple[np.ndarray, float]:
+    """A copy whose long side is at most `long_side`, and the factor applied."""
+    height, width = image.shape[:2]
+    factor = min(1.0, long_side / max(height, width))
+    if factor >= 1.0:
+        return image, 1.0
+    size = (max(1, round(width * factor)), max(1, round(height * factor)))
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA), factor
+
+
+def order_corners(points: np.ndarray) -> np.ndarray:
+    """Four points as TL, TR, BR, BL of the photo frame: clockwise, the top edge first."""
+    pts = np.asarray(points, dtype=np.float64).reshape(4, 2)
+    centre = pts.mean(axis=0)
+    angles = np.arctan2(pts[:, 1] - centre[1], pts[:, 0] - centre[0])
+    pts = pts[np.argsort(angles)]  # clockwise on screen (y grows downwards)
+    # The top edge is the one whose direction is closest to "rightwards".
+    best = max(range(4), key=lambda i: _unit(pts[(i + 1) % 4] - pts[i])[0])
+    return np.roll(pts, -best, axis=0)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    n = float(np.hypot(*v))
+    return v / n if n else v
+
+
+def find_card(photo: np.ndarray) -> np.ndarray | None:
+    """The card's corners (TL, TR, BR, BL of the photo frame) in photo pixels, or None.
+
+    None means no card-like quadrilateral stands out: the photo is a scan of the card alone
+    (or the card fills the frame), and the caller uses it whole.
+    """
+    small, factor = downscale(photo, DETECT_LONG_SIDE)
+    if small.ndim == 2:
+        small = cv2.cvtColor(small, cv2.COLOR_GRAY2BGR)
+    evidence = _Evidence(small)
+    best: tuple[float, np.ndarray] | None = None
+    for points in _candidate_outlines(small, evidence):
+        quad = fit_quad(points)
+        if quad is None:
+            continue
+        score = evidence.score(quad)
+        if best is None or score > best[0]:
+            best = (score, quad)
+    if best is None or best[0] < MIN_SCORE:
+        return None
+    return best[1] / factor
+
+
+class _Evidence:
+    """Edge maps of the small photo, for scoring how well a quadrilateral sits on edges."""
+
+    def __init__(self, small: np.ndarray) -> None:
+        lab = cv2.cvtColor(cv2.GaussianBlur(small, (5, 5), 0), cv2.COLOR_BGR2LAB)
+        self.lab = lab
+        gradient = np.zeros(small.shape[:2], np.float32)
+        for channel in cv2.split(lab):
+            gx = cv2.Sobel(channel, cv2.CV_32F, 1, 0, ksize=3)
+            gy = cv2.Sobel(channel, cv2.CV_32F, 0, 1, ksize=3)
+            gradient = np.maximum(gradient, cv2.magnitude(gx, gy))
+        # A card edge, even white on a light desk, is a steady step of a few levels; text
+        # inside the card is stronger but does not follow the quadrilateral's sides.
+        self.gradient = cv2.dilate(gradient, np.ones((3, 3), np.uint8))
+        self.height, self.width = small.shape[:2]
+        self.edges = (self.gradient > 24).astype(np.uint8)
+
+    def score(self, quad: np.ndarray) -> float:
+        """0..1: how card-like the quadrilateral is and how well its sides follow edges."""
+        area = float(cv2.contourArea(quad.astype(np.float32)))
+        frac = area / (self.width * self.height)
+        if frac < MIN_AREA or not cv2.isContourConvex(quad.astype(np.float32).reshape(-1, 1, 2)):
+            return 0.0
+        sides = [float(np.hypot(*(quad[(i + 1) % 4] - quad[i]))) for i in range(4)]
+        if min(sides) < 8:
+            return 0.0
+        for i in range(4):
+            a, b = quad[i - 1] - quad[i], quad[(i + 1) % 4] - quad[i]
+            cosine = float(np.dot(a, b) / (np.hypot(*a) * np.hypot(*b)))
+            if abs(cosine) > 0.6:  # an angle outside ~53°..127°: not a card, however seen
+                return 0.0
+        long_side = max(sides[0] + sides[2], sides[1] + sides[3])
+        short_side = min(sides[0] + sides[2], sides[1] + sides[3])
+        aspect = long_side / short_side
+        if aspect > 2.6:
+            return 0.0
+        # Most cards are 1.4–1.9; squares (QR codes, logos) are the usual false finds.
+        aspect_prior = 1.0 if aspect >= 1.3 else 0.8
+        support = np.mean([self._side_support(quad[i], quad[(i + 1) % 4]) for i in range(4)])
+        return float(support**2 * aspect_prior * (0.6 + 0.4 * min(1.0, frac / 0.25) ** 0.5))
+
+    def _side_support(self, a: np.ndarray, b: np.ndarray) -> float:
+        n = max(8, int(np.hypot(*(b - a)) / 3))
+        t = np.linspace(0.05, 0.95, n)
+        pts = a[None, :] * (1 - t[:, None]) + b[None, :] * t[:, None]
+        xs = np.clip(np.round(pts[:, 0]).astype(int), 0, self.width - 1)
+        ys = np.clip(np.round(pts[:, 1]).astype(int), 0, self.height - 1)
+        on_frame = (xs <= 2) | (ys <= 2) | (xs >= self.width - 3) | (ys >= self.height - 3)
+        hits = self.edges[ys, xs].astype(np.float64)
+        # A card running off the photo has a side along the frame with no edge to see: count
+        # it half, so a card touching the frame still wins over nothing.
+        hits[on_frame] = 0.5
+        return float(hits.mean())
+
+
+def _candidate_outlines(small: np.ndarray, evidence: _Evidence) -> Iterator[np.ndarray]:
+    """Point sets that may outline the card, from several independent cues."""
+    height, width = small.shape[:2]
+    min_area = MIN_AREA * width * height
+    masks = []
+    # 1. Closed edge loops: the card's outline as edges, filled.
+    edges = cv2.Canny(cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (5, 5), 0), 20, 60)
+    edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+    masks.append(edges)
+    # 2. Colour distance from the desk, the desk being what the photo's border shows.
+    lab = evidence.lab.astype(np.float32)
+    border = np.concatenate([lab[:4].reshape(-1, 3), lab[-4:].reshape(-1, 3),
+                             lab[:, :4].reshape(-1, 3), lab[:, -4:].reshape(-1, 3)])
+    desk = np.median(border, axis=0)
+    distance = np.sqrt(((lab - desk) ** 2).sum(axis=2))
+    distance = np.clip(distance * (255.0 / max(1.0, float(distance.max()))), 0, 255).astype(np.uint8)
+    _, far = cv2.threshold(distance, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    masks.append(far)
+    # 3. Brightness: a light card on a dark desk, or the reverse.
+    gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    _, bright = cv2.threshold(cv2.GaussianBlur(gray, (5, 5), 0), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    masks.append(bright)
+    masks.append(255 - bright)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))
+    for i, mask in enumerate(masks):
+        if i > 0:
+            mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
+            mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)
+        contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        contours = sorted(contours, key=cv2.contourArea, reverse=True)[:4]
+        for contour in contours:
+            if cv2.contourArea(cv2.convexHull(contour)) >= min_area:
+                yield contour.reshape(-1, 2).astype(np.float32)
+
+
+def fit_quad(points: np.ndarray) -> np.ndarray | None:
+    """The quadrilateral with straight sides that best fits a point set's convex hull."""
+    hull = cv2.convexHull(points.reshape(-1, 1, 2).astype(np.float32))
+    perimeter = cv2.arcLength(hull, True)
+    if perimeter <= 0:
+        return None
+    approx = None
+    for eps in (0.01, 0.02, 0.03, 0.045, 0.06, 0.08, 0.1):
+        candidate = cv2.approxPolyDP(hull, eps * perimeter, True)
+        if len(candidate) == 4:
+            approx = candidate
+            break
+        if len(candidate) < 4:
+            break
+    if approx is None:
+        approx = cv2.boxPoints(cv2.minAreaRect(hull))
+    quad = order_corners(approx.reshape(4, 2))
+    return _refine_sides(quad, hull.reshape(-1, 2).astype(np.float64))
+
+
+def _refine_sides(quad: np.ndarray, hull: np.ndarray) -> np.ndarray:
+    """Fit a line to the middle of each side and intersect them: rounded corners meet sharp."""
+    samples = _resample(hull, step=1.0)
+    lines = []
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        length = float(np.hypot(*(b - a)))
+        direction = (b - a) / length
+        normal = np.array([-direction[1], direction[0]])
+        rel = samples - a
+        along = rel @ direction / length
+        across = np.abs(rel @ normal)
+        near = samples[(along > 0.15) & (along < 0.85) & (across < max(2.0, 0.03 * length))]
+        if len(near) >= 5:
+            vx, vy, x0, y0 = cv2.fitLine(near.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+            lines.append((np.array([x0, y0], np.float64), np.array([vx, vy], np.float64)))
+        else:
+            lines.append((a, direction))
+    refined = []
+    for i in range(4):
+        point = _intersect(lines[i - 1], lines[i])
+        if point is None or float(np.hypot(*(point - quad[i]))) > 0.15 * max(1.0, _perimeter(quad) / 4):
+            point = quad[i]
+        refined.append(point)
+    return np.array(refined, dtype=np.float64)
+
+
+def _perimeter(quad: np.ndarray) -> float:
+    return float(sum(np.hypot(*(quad[(i + 1) % 4] - quad[i])) for i in range(4)))
+
+
+def _resample(polygon: np.ndarray, step: float) -> np.ndarray:
+    out = []
+    for i in range(len(polygon)):
+        a, b = polygon[i], polygon[(i + 1) % len(polygon)]
+        n = max(1, int(np.hypot(*(b - a)) / step))
+        t = np.arange(n)[:, None] / n
+        out.append(a * (1 - t) + b * t)
+    return np.concatenate(out) if out else polygon
+
+
+def _intersect(l1: tuple[np.ndarray, np.ndarray], l2: tuple[np.ndarray, np.ndarray]) -> np.ndarray | None:
+    (p, r), (q, s) = l1, l2
+    cross = r[0] * s[1] - r[1] * s[0]
+    if abs(cross) < 1e-6:
+        return None
+    t = ((q - p)[0] * s[1] - (q - p)[1] * s[0]) / cross
+    return p + t * r
+
+
+def card_size(quad: np.ndarray) -> tuple[float, float]:
+    """The flattened card's width and height in photo pixels (longest opposite sides)."""
+    top = np.hypot(*(quad[1] - quad[0]))
+    bottom = np.hypot(*(quad[2] - quad[3]))
+    left = np.hypot(*(quad[3] - quad[0]))
+    right = np.hypot(*(quad[2] - quad[1]))
+    return float(max(top, bottom)), float(max(left, right))

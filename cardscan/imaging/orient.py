@@ -1,0 +1,176 @@
+"""Which way up the card is (0/90/180/270) and its fine skew, from the shapes of its letters.
+
+A cheap test first, on the letters' bounding boxes:
+- direction: a letter's nearest neighbour is the next letter of its word, so the
+  nearest-neighbour vectors point along the text lines (horizontal or vertical);
+- up or down: Latin text has more ascenders and capitals (b d f h k l t, i-dots) rising above
+  the x-height band than descenders (g j p q y) hanging below it, so the side with more
+  overhang is the top.
+When that test is unsure (little text, all capitals, digits), the OCR engine's OSD decides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+MIN_LETTERS = 12
+
+
+@dataclass(frozen=True)
+class Letters:
+    """Bounding boxes (x, y, w, h) of letter-like ink components on a card image."""
+
+    boxes: np.ndarray
+    width: int
+    height: int
+
+    @classmethod
+    def from_ink(cls, ink: np.ndarray) -> Letters:
+        _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+        stats = stats[1:]
+        height, width = ink.shape[:2]
+        w, h, area = stats[:, 2], stats[:, 3], stats[:, 4]
+        big = np.maximum(w, h)
+        keep = (
+            (big >= 5) & (big <= 0.25 * min(width, height) + 5)
+            & (np.minimum(w, h) >= 2) & (area >= 8) & (area <= 0.95 * w * h)
+            & (np.maximum(w, h) <= 6 * np.minimum(w, h))
+        )
+        return cls(stats[keep, :4].astype(np.float64), width, height)
+
+    def __len__(self) -> int:
+        return len(self.boxes)
+
+    def turned(self, quarter_turns: int) -> Letters:
+        """The same letters after turning the image `quarter_turns` × 90° clockwise."""
+        boxes, width, height = self.boxes.copy(), self.width, self.height
+        for _ in range(quarter_turns % 4):
+            x, y, w, h = boxes.T
+            boxes = np.stack([height - y - h, x, h, w], axis=1)
+            width, height = height, width
+        return Letters(boxes, width, height)
+
+
+@dataclass(frozen=True)
+class OrientationGuess:
+    rotation: int  # degrees clockwise the card appears turned
+    sure: bool
+    direction_margin: float
+    updown_margin: float
+
+
+def text_is_vertical(letters: Letters) -> tuple[bool, float]:
+    """Whether text lines run top-to-bottom, and how clearly (0..1)."""
+    if len(letters) < 3:
+        return False, 0.0
+    boxes = letters.boxes
+    if len(boxes) > 600:
+        boxes = boxes[np.argsort(-boxes[:, 3] * boxes[:, 2])[:600]]
+    centres = boxes[:, :2] + boxes[:, 2:] / 2
+    diff = centres[None, :, :] - centres[:, None, :]
+    dist = np.hypot(diff[..., 0], diff[..., 1])
+    np.fill_diagonal(dist, np.inf)
+    nearest = np.argmin(dist, axis=1)
+    vec = np.abs(diff[np.arange(len(boxes)), nearest])
+    horizontal = float(np.sum(vec[:, 0] > 1.5 * vec[:, 1]))
+    vertical = float(np.sum(vec[:, 1] > 1.5 * vec[:, 0]))
+    total = horizontal + vertical
+    if not total:
+        return False, 0.0
+    return vertical > horizontal, abs(horizontal - vertical) / total
+
+
+def _lines(letters: Letters) -> list[np.ndarray]:
+    """Letters grouped into text lines (text assumed horizontal), each as an index array."""
+    boxes = letters.boxes
+    if not len(boxes):
+        return []
+    size = float(np.median(boxes[:, 3]))
+    mask = np.zeros((letters.height, letters.width), np.uint8)
+    for x, y, w, h in boxes.astype(int):
+        # the middle half of each letter's height: joins a line's letters, not adjacent lines
+        cv2.rectangle(mask, (x, y + h // 4), (x + w - 1, y + (3 * h) // 4), 255, -1)
+    gap = max(3, int(size * 0.9))
+    joined = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8))
+    _, labels = cv2.connectedComponents(joined, connectivity=4)
+    cx = np.clip((boxes[:, 0] + boxes[:, 2] / 2).astype(int), 0, letters.width - 1)
+    cy = np.clip((boxes[:, 1] + boxes[:, 3] / 2).astype(int), 0, letters.height - 1)
+    line_of = labels[cy, cx]
+    groups = []
+    for label in np.unique(line_of):
+        if label == 0:
+            continue
+        members = np.flatnonzero(line_of == label)
+        if len(members) >= 3:
+            groups.append(members)
+    return groups
+
+
+def overhang(letters: Letters) -> tuple[int, int]:
+    """Letters rising above their line's x-height band, and letters hanging below it."""
+    ups = downs = 0
+    boxes = letters.boxes
+    for members in _lines(letters):
+        tops = boxes[members, 1]
+        bottoms = tops + boxes[members, 3]
+        x_line, baseline = float(np.median(tops)), float(np.median(bottoms))
+        x_height = baseline - x_line
+        if x_height < 3:
+            continue
+        ups += int(np.sum(tops < x_line - 0.25 * x_height))
+        downs += int(np.sum(bottoms > baseline + 0.25 * x_height))
+    return ups, downs
+
+
+def x_heights(letters: Letters) -> np.ndarray:
+    """Each text line's x-height (median letter top to median letter bottom), upright text."""
+    boxes = letters.boxes
+    out = []
+    for members in _lines(letters):
+        tops = boxes[members, 1]
+        bottoms = tops + boxes[members, 3]
+        out.append(float(np.median(bottoms) - np.median(tops)))
+    return np.array(out, dtype=np.float64)
+
+
+def guess_orientation(letters: Letters) -> OrientationGuess:
+    """The cheap test: rotation clockwise the text appears turned, and whether it is sure."""
+    vertical, direction_margin = text_is_vertical(letters)
+    base = 90 if vertical else 0
+    # turn the text horizontal (counter-clockwise by `base`), then ask which side is up
+    horizontal = letters.turned((4 - base // 90) % 4)
+    ups, downs = overhang(horizontal)
+    total = ups + downs
+    updown_margin = (ups - downs) / total if total else 0.0
+    rotation = base if updown_margin >= 0 else (base + 180) % 360
+    sure = (
+        len(letters) >= MIN_LETTERS
+        and direction_margin >= 0.3
+        and total >= 8
+        and abs(updown_margin) >= 0.3
+    )
+    return OrientationGuess(rotation, sure, direction_margin, abs(updown_margin))
+
+
+def skew_angle(letters: Letters, limit: float = 5.0) -> float:
+    """Degrees the (upright) text lines slope clockwise, from where the letters sit."""
+    if len(letters) < MIN_LETTERS:
+        return 0.0
+    boxes = letters.boxes
+    x = boxes[:, 0] + boxes[:, 2] / 2
+    y = boxes[:, 1] + boxes[:, 3]
+    size = max(2.0, float(np.median(boxes[:, 3])) / 3)
+
+    def sharpness(angle: float) -> float:
+        projected = y - x * np.tan(np.radians(angle))
+        hist = np.bincount(((projected - projected.min()) / size).astype(int))
+        return float(np.sum(hist.astype(np.float64) ** 2))
+
+    coarse = np.arange(-limit, limit + 1e-9, 0.5)
+    best = max(coarse, key=sharpness)
+    fine = np.arange(best - 0.5, best + 0.5 + 1e-9, 0.1)
+    best = max(fine, key=sharpness)
+    return float(best) if sharpness(best) > 1.05 * sharpness(0.0) else 0.0
