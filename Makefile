@@ -8,7 +8,7 @@ SEED ?= 7
 N ?= 160
 OUT ?= samples
 
-.PHONY: demo test lint eval bench fuzz samples system venv clean
+.PHONY: demo test lint eval bench fuzz samples system venv clean browser
 
 # System packages (Tesseract and its models); installs with apt-get when root, else says how.
 system:
@@ -45,7 +45,11 @@ demo: system venv
 	  echo "More: $(VENV)/bin/cardscan export --db out/cardscan.db -o out/contacts.vcf"; \
 	  test $$rc -eq 0 -o $$rc -eq 6
 
-test: system venv
+# Debian's chromium for the review page's browser tests (apt-get when root, else says how).
+browser:
+	sh tools/install-browser.sh
+
+test: system venv browser
 	CI=$${CI:-} $(PY) -m pytest -q -n auto
 
 lint: venv

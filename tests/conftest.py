@@ -15,9 +15,19 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Tests marked `browser` drive Debian's chromium: the same rule as for `tesseract`.
+    if not CHROMIUM.exists():
+        for item in items:
+            if "browser" in item.keywords:
+                if IN_CI:
+                    item.add_marker(pytest.mark.usefixtures("_chromium_must_exist"))
+                else:
+                    item.add_marker(pytest.mark.skip(
+                        reason=f"{CHROMIUM} is not installed: sh tools/install-browser.sh (CI never skips)"))
     if shutil.which("tesseract"):
         return
     for item in items:
@@ -32,6 +42,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _tesseract_must_exist() -> None:
     if not shutil.which("tesseract"):
         pytest.fail("CI=true but Tesseract is not installed: tests that need it must run")
+
+
+@pytest.fixture
+def _chromium_must_exist() -> None:
+    if not CHROMIUM.exists():
+        pytest.fail(f"CI=true but {CHROMIUM} is not installed: browser tests must run "
+                    "(sh tools/install-browser.sh)")
 
 
 @pytest.fixture(scope="session")
