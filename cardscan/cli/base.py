@@ -56,17 +56,27 @@ def cli() -> None:
 
 
 def progress_bar(quiet: bool) -> Any:
+    """A progress bar on stderr with cards/s and the time left; silent with `quiet` and when
+    stderr is not a terminal (a log file gets no bar)."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
         Progress,
+        ProgressColumn,
+        Task,
         TextColumn,
         TimeRemainingColumn,
     )
+    from rich.text import Text
+
+    class CardsPerSecond(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text("– cards/s" if speed is None else f"{speed:.2f} cards/s")
 
     return Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("{task.speed} cards/s"), TimeRemainingColumn(),
+        CardsPerSecond(), TimeRemainingColumn(),
         console=stderr, disable=quiet or not stderr.is_terminal, transient=False,
     )
 

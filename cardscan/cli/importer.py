@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,10 +10,10 @@ import click
 
 from cardscan.cli.base import _options, cli, ocr_options, progress_bar, stderr
 from cardscan.cli.exporter import FORMAT_HELP, export_flags, resolve_export
-from cardscan.errors import ExitCode, InputError
-from cardscan.model import Card
+from cardscan.errors import InputError
 
 if TYPE_CHECKING:
+    from cardscan.batch import CardEvent
     from cardscan.export import ExportOptions
 
 
@@ -41,69 +40,56 @@ def import_(folders: tuple[Path, ...], db: Path | None, output: str | None, fmt:
             export_options: ExportOptions) -> int:
     """Read every card photo under the folders into the store.
 
+    Folders are walked recursively; photos are recognised by their content, multi-page TIFF and
+    PDF files are read page by page. Photos read before (same bytes) are not read again, so an
+    import stopped by Ctrl-C is finished by running it again; the same person on two cards
+    (same email or phone, or same name at the same company) becomes one contact.
+
     \b
     Example:
       cardscan import ~/Pictures/expo-cards --event "Expo 2026" -o contacts.csv
     """
     from cardscan import cards as cards_mod
-    from cardscan.batch import read_many
+    from cardscan import discover
+    from cardscan.batch import import_cards
     from cardscan.export import export
-    from cardscan.image import load_bytes
-    from cardscan.model import image_id
     from cardscan.store import Store, default_db_path
 
     options = _options(lang, region, engine, timeout, event=event, follow_up_days=follow_up_days)
     fmt = resolve_export(output, fmt, export_options)
-    images = cards_mod.find_images(folders)
+    images = discover.find_images(folders)
     if not images:
         raise InputError(", ".join(map(str, folders)), "no card photos found")
     pairing = cards_mod.pair_cards(images, pair)
-    all_cards = pairing.cards
+    all_cards = discover.expand_pages(pairing.cards)
     for orphan in pairing.orphan_backs:
         stderr.print(f"no front for the back {orphan}: read as a card", markup=False, highlight=False)
     for single in pairing.unpaired:
         stderr.print(f"odd number of photos: {single} has no back", markup=False, highlight=False)
-    started = time.perf_counter()
-    store = Store(db or default_db_path())
-    todo: list[Card] = []
-    skipped = 0
-    failures: list[str] = []
-    for card in all_cards:
-        try:
-            known = not force and store.has(image_id(load_bytes(card.front)))
-        except InputError as exc:
-            failures.append(str(exc))
-            continue
-        if known:
-            skipped += 1
-        else:
-            todo.append(card)
-    stored = 0
-    progress = progress_bar(quiet)
-    with progress:
-        task = progress.add_task("reading cards", total=len(todo))
-        for result in read_many(todo, options, workers):
-            if result.contact is not None:
-                store.put(result.contact)
-                stored += 1
-            else:
-                failures.append(result.error or f"{result.card.front}: failed")
-                progress.console.print(f"[red]failed[/red] {result.error}", markup=True, highlight=False)
-            progress.advance(task)
-    elapsed = time.perf_counter() - started
-    rate = len(todo) / elapsed if elapsed > 0 else 0.0
-    stderr.print(
-        f"{len(all_cards)} cards: {stored} read, {skipped} already stored, {len(failures)} failed "
-        f"in {elapsed:.1f}s ({rate:.2f} cards/s); store: {store.path}"
-    )
-    for failure in failures:
-        click.echo(f"cardscan: failed: {failure}", err=True)
-    if output:
-        assert fmt is not None
-        export(store.contacts(), output, fmt, stdout=sys.stdout, options=export_options)
-        if output != "-":
-            stderr.print(f"exported {store.count()} contacts to {output}")
-    store.close()
-    return ExitCode.SOME_CARDS_FAILED if failures else ExitCode.OK
+    with Store(db or default_db_path()) as store:
+        progress = progress_bar(quiet)
+        with progress:
+            task = progress.add_task("reading cards", total=len(all_cards))
 
+            def on_card(event: CardEvent) -> None:
+                if event.outcome in ("stored", "duplicate"):
+                    # Not read at all: out of the bar, so its speed and ETA count real reads.
+                    total = progress.tasks[0].total or 0
+                    progress.update(task, total=max(0, total - 1))
+                    return
+                progress.advance(task)
+                if event.outcome == "failed" and not progress.disable:
+                    progress.console.print(f"failed: {event.card.label}: {event.error}",
+                                           markup=False, highlight=False)
 
+            summary = import_cards(all_cards, store, options, workers, force=force, on_card=on_card)
+        click.echo(("interrupted: " if summary.interrupted else "") + summary.line()
+                   + f"; store: {store.path}", err=True)
+        for label, reason in sorted(summary.failures):
+            click.echo(f"cardscan: failed: {label}: {reason}", err=True)
+        if output and not summary.interrupted:
+            assert fmt is not None
+            export(store.contacts(), output, fmt, stdout=sys.stdout, options=export_options)
+            if output != "-":
+                stderr.print(f"exported {store.count()} contacts to {output}")
+    return summary.exit_code()
