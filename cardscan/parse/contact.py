@@ -1,76 +1,283 @@
-"""From the OCR pages of a card's two sides to a Contact (first, simple version)."""
+"""From the OCR pages of a card's two sides (and its QR codes) to a Contact.
+
+Order matters: e-mails, websites and social handles first (unambiguous), then the address
+(which names the country), then phones parsed with that country, then name/title/company on
+what is left. The back fills what the front lacks; what the back holds beyond contact details
+goes to `notes_from_lines`.
+"""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
-
-from cardscan.model import Contact, OcrLine, OcrPage, Phone
+from cardscan.model import Contact, OcrLine, OcrPage, Phone, Social
 from cardscan.options import Options
+from cardscan.parse import address as addresses
+from cardscan.parse import people
+from cardscan.parse.emails import find_emails, repair
+from cardscan.parse.layout import Segment, page_segments
+from cardscan.parse.lexicon import lexicon
+from cardscan.parse.phones import country_code_regions, find_phones, label_kind
+from cardscan.parse.qr import QrContact, parse_payload
+from cardscan.parse.web import find_labelled_handles, find_websites, social_from_site
 
-EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-WEB_RE = re.compile(
-    r"\b(?:https?://)?((?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/[\w./-]*)?)",
-    re.IGNORECASE,
-)
-FAX_LABEL = re.compile(r"\b(f|fax|telefax)\b\.?:?", re.IGNORECASE)
-MOBILE_LABEL = re.compile(r"\b(m|mob|mobile|cell|c|handy|portable)\b\.?:?", re.IGNORECASE)
+DEFAULT_REGION = "US"
+_EMAIL_TOKEN = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE_HINT = re.compile(r"\+\s?\d[\d\s().-]{6,}|\d[\d\s().-]{8,}\d")
 
 
-def _emails(text: str) -> list[str]:
-    found = []
-    for match in EMAIL_RE.finditer(text):
-        try:
-            email = validate_email(match.group(0), check_deliverability=False).normalized.lower()
-        except EmailNotValidError:
+def _notes_from_lines(lines: list[OcrLine], contact: Contact) -> str | None:
+    try:
+        from cardscan.parse.notes import notes_from_lines
+    except ImportError:  # the notes module is optional; without it the back's text is the note
+        text = "\n".join(line.text for line in lines).strip()
+        return text or None
+    return notes_from_lines(lines, contact)
+
+
+class _Found:
+    """What the extractors found so far, with the segments each came from."""
+
+    def __init__(self) -> None:
+        self.emails: list[str] = []
+        self.websites: list[str] = []
+        self.hosts: list[str] = []
+        self.social: list[Social] = []
+        self.phones: list[Phone] = []
+        self.conf: dict[str, list[float]] = {}
+
+    def add_conf(self, field_name: str, value: float) -> None:
+        self.conf.setdefault(field_name, []).append(value)
+
+
+def _online(segments: list[Segment], found: _Found) -> None:
+    """E-mails, websites and social handles; marks the segments that hold them."""
+    for seg in segments:
+        emails = find_emails(seg.text)
+        for email in emails:
+            if email not in found.emails:
+                found.emails.append(email)
+                found.add_conf("emails", seg.conf)
+        rest = _EMAIL_TOKEN.sub(" ", repair(seg.text)) if emails else seg.text
+        handles = find_labelled_handles(rest)
+        social_here = False
+        for site, host in find_websites(rest):
+            social = social_from_site(site)
+            if social is not None:
+                handles.append(social)
+                continue
+            if all(_site_key(site) != _site_key(w) for w in found.websites):
+                found.websites.append(site)
+                found.hosts.append(host)
+                found.add_conf("websites", seg.conf)
+            social_here = True
+        for social in handles:
+            key = (social.service, social.handle.lower())
+            if all((s.service, s.handle.lower()) != key for s in found.social):
+                found.social.append(social)
+                found.add_conf("social", seg.conf)
+            social_here = True
+        if emails or social_here:
+            seg.used_for = "online"
+
+
+def _site_key(site: str) -> str:
+    return site.lower().removeprefix("www.").rstrip("/")
+
+
+def _looks_like_phone_line(text: str) -> bool:
+    """A labelled number or a '+CC' number: kept out of the address block."""
+    for match in _PHONE_HINT.finditer(text):
+        digits = re.sub(r"\D", "", match.group(0))
+        if len(digits) < 7:
             continue
-        if email not in found:
-            found.append(email)
-    return found
+        if match.group(0).lstrip().startswith("+"):
+            return True
+        kind, _ = label_kind(text[: match.start()])
+        if kind is not None:
+            return True
+    return False
 
 
-def _phones(lines: list[OcrLine], region: str) -> list[Phone]:
-    phones: list[Phone] = []
-    for line in lines:
-        text = line.text
-        if "@" in text:
+def _tld_regions(hosts: list[str]) -> list[str]:
+    lex = lexicon()
+    regions = []
+    for host in hosts:
+        tld = host.rsplit(".", 1)[-1].lower()
+        if len(tld) == 2 and tld not in lex.generic_cctlds:
+            regions.append(lex.cctld_regions.get(tld, tld.upper()))
+    return regions
+
+
+def infer_region(address_region: str | None, plus_regions: list[str], tld_regions: list[str]) -> str | None:
+    """The card's country: the address, else the '+CC' of its numbers, else a country-code TLD."""
+    if address_region:
+        return address_region
+    if plus_regions:
+        return Counter(plus_regions).most_common(1)[0][0]
+    if tld_regions:
+        return Counter(tld_regions).most_common(1)[0][0]
+    return None
+
+
+def _phones(segments: list[Segment], region: str, address_segments: list[Segment], found: _Found) -> None:
+    for seg in segments:
+        if seg.used_for == "online" and "@" in seg.text:
             continue
-        for match in phonenumbers.PhoneNumberMatcher(text, region):
-            number = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-            label = text[: match.start].strip()
-            kind = "work"
-            if FAX_LABEL.search(label[-10:]):
-                kind = "fax"
-            elif MOBILE_LABEL.search(label[-10:]):
-                kind = "mobile"
-            if all(p.number != number for p in phones):
-                phones.append(Phone(number=number, kind=kind, raw=text.strip()))
-    return phones
+        in_address = seg in address_segments
+        address_like = in_address or addresses.find_postcode(seg.text) is not None
+        for hit in find_phones(seg.text, region, address_like=address_like):
+            if all(p.number != hit.phone.number for p in found.phones):
+                found.phones.append(hit.phone)
+                found.add_conf("phones", seg.conf * (0.97 if hit.labelled else 0.88))
+            if not in_address:
+                seg.used_for = "phone"
 
 
-def _websites(text: str, emails: list[str]) -> list[str]:
-    email_spans = [m.span() for m in EMAIL_RE.finditer(text)]
-    found = []
-    for match in WEB_RE.finditer(text):
-        if any(s <= match.start() < e for s, e in email_spans):
-            continue
-        site = match.group(1).rstrip("/.")
-        if site not in found:
-            found.append(site)
-    return found
+def _mean(values: list[float]) -> float:
+    return round(sum(values) / len(values), 3) if values else 0.0
 
 
-def parse_contact(front: OcrPage, back: OcrPage | None, options: Options) -> Contact:
-    region = options.region or "US"
-    text = front.text
-    emails = _emails(text)
+def parse_contact(front: OcrPage, back: OcrPage | None, options: Options | None = None,
+                  qr: list[str] | None = None) -> Contact:
+    """The contact printed on a card: `front`/`back` are the OCR of its sides, `qr` the payloads
+    of the QR codes on it. Never raises on odd text; fields not found are None or []."""
+    options = options or Options()
+    front_segments = page_segments(front, "front")
+    back_segments = page_segments(back, "back")
+    everything = front_segments + back_segments
+    found = _Found()
+    _online(everything, found)
+
+    # The address: front first, the back when the front has none.
+    candidates = [s for s in everything if s.used_for is None and _looks_like_phone_line(s.text)]
+    for seg in candidates:
+        seg.used_for = "phone?"
+    address = addresses.find_address(front_segments) or addresses.find_address(back_segments)
+    for seg in candidates:
+        seg.used_for = None
+    if address is not None:
+        for seg in address.segments:
+            seg.used_for = "address"
+
+    plus_regions = [r for s in everything for r in country_code_regions(s.text)]
+    inferred = infer_region(address.region if address else None, plus_regions,
+                            _tld_regions(found.hosts + [e.rpartition("@")[2] for e in found.emails]))
+    phone_region = options.region or inferred or DEFAULT_REGION
+    _phones(everything, phone_region, address.segments if address else [], found)
+
     contact = Contact(
-        emails=emails,
-        phones=_phones(front.lines, region),
-        websites=_websites(text, emails),
-        region=region,
+        emails=found.emails, phones=found.phones, websites=found.websites, social=found.social,
+        region=inferred or options.region or DEFAULT_REGION,
     )
-    contact.raw_text = {"front": text, "back": back.text if back else None}
+    confidence: dict[str, float] = {}
+    for field_name in ("emails", "phones", "websites", "social"):
+        if found.conf.get(field_name):
+            confidence[field_name] = _mean(found.conf[field_name])
+    if address is not None:
+        contact.address = address.text
+        contact.address_parts = address.parts
+        confidence["address"] = round(address.conf * 0.9, 3)
+    confidence["region"] = 0.95 if address and address.region else 0.8 if inferred else 0.4
+
+    who = people.assign(front_segments, found.emails, found.hosts)
+    if back_segments and (who.company is None or who.name is None):
+        from_back = people.assign(back_segments, found.emails, found.hosts)
+        for field_name in ("name", "title", "company"):
+            if getattr(who, field_name) is None and getattr(from_back, field_name) is not None:
+                if field_name == "name" and who.company is not None and from_back.name == who.company:
+                    continue
+                _take(who, from_back, field_name)
+    contact.name, contact.title, contact.company = who.name, who.title, who.company
+    contact.given_name, contact.middle_name = who.given_name, who.middle_name
+    contact.family_name = who.family_name
+    contact.department = who.department
+    confidence.update(who.confidence or {})
+
+    if back is not None:
+        leftover = [s.as_line() for s in back_segments if s.used_for is None and s not in (who.used or [])]
+        contact.notes = _notes_from_lines(leftover, contact)
+        if contact.notes:
+            confidence["notes"] = _mean([s.conf for s in back_segments if s.used_for is None]) or 0.5
+
+    for payload in qr or []:
+        details = parse_payload(payload)
+        if details is not None:
+            _merge_qr(contact, details, confidence)
+
+    contact.confidence = {k: max(0.0, min(1.0, v)) for k, v in confidence.items()}
+    contact.raw_text = {"front": front.text, "back": back.text if back else None}
     return contact
+
+
+def _take(target: people.People, source: people.People, field_name: str) -> None:
+    setattr(target, field_name, getattr(source, field_name))
+    if field_name == "name":
+        target.given_name, target.middle_name, target.family_name = (
+            source.given_name, source.middle_name, source.family_name)
+    if source.confidence and field_name in source.confidence and target.confidence is not None:
+        target.confidence[field_name] = source.confidence[field_name]
+    if target.used is not None and source.used:
+        target.used.extend(source.used)
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def _close(a: str, b: str, limit: int) -> bool:
+    """Edit distance of a and b is at most `limit` (cheap, for short strings)."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+        previous = current
+    return previous[-1] <= limit
+
+
+def _merge_qr(contact: Contact, qr: QrContact, confidence: dict[str, float]) -> None:
+    """A vCard/MECARD fills missing fields and corrects misread ones; a URL corrects a website."""
+    if qr.name:
+        contact.name = qr.name
+        given, middle, family = people.split_name(qr.name)
+        contact.given_name = qr.given_name or given
+        contact.middle_name = qr.middle_name or middle
+        contact.family_name = qr.family_name or family
+        confidence["name"] = 0.99
+    for field_name in ("title", "company"):
+        value = getattr(qr, field_name)
+        if value:
+            setattr(contact, field_name, value)
+            confidence[field_name] = 0.99
+    for email in qr.emails:
+        if email in contact.emails:
+            continue
+        near = next((i for i, e in enumerate(contact.emails) if _close(e, email, 3)), None)
+        if near is not None:
+            contact.emails[near] = email
+        else:
+            contact.emails.append(email)
+        confidence["emails"] = 0.99
+    for phone in qr.phones:
+        if any(p.number == phone.number for p in contact.phones):
+            continue
+        digits = _digits(phone.number)
+        similar = next((p for p in contact.phones if _close(_digits(p.number), digits, 2)), None)
+        if similar is not None:
+            similar.number = phone.number
+        else:
+            contact.phones.append(phone)
+        confidence["phones"] = 0.99
+    for site in qr.websites:
+        key = _site_key(site).split("/")[0]
+        for i, printed in enumerate(contact.websites):
+            printed_key = _site_key(printed).split("/")[0]
+            if printed_key != key and _close(printed_key, key, 2):
+                contact.websites[i] = printed[: len(printed) - len(printed.lstrip("wW."))] + key \
+                    if printed.lower().startswith("www.") else key
+    if qr.address and not contact.address:
+        contact.address = qr.address

@@ -1,0 +1,127 @@
+"""A card side as segments: pieces of OCR lines split at wide gaps and printed separators.
+
+Tesseract often puts two columns, or "T: … | M: …", on one line; a segment is the unit the
+field extractors work on, and it remembers the line's box, glyph height and confidence.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from cardscan.model import OcrLine, OcrPage, OcrWord
+
+SEPARATORS = frozenset("|•·◆■●▪◦‣∙¦")  # a word made only of these splits a line
+GAP_FACTOR = 2.6  # a gap wider than this many glyph heights starts a new segment
+_STRIP_EDGES = "|•·◆■●▪◦‣∙¦"
+
+
+@dataclass
+class Segment:
+    words: list[OcrWord]
+    line_no: int  # index of the OCR line on its side, in reading order
+    side: str = "front"
+    used_for: str | None = None  # the field that consumed it, if any
+    text: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.text = clean_text(" ".join(w.text for w in self.words))
+
+    @property
+    def left(self) -> int:
+        return min(w.left for w in self.words)
+
+    @property
+    def right(self) -> int:
+        return max(w.right for w in self.words)
+
+    @property
+    def top(self) -> int:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> int:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def height(self) -> int:
+        """Glyph height: the median word height, robust to a tall logo glyph."""
+        heights = sorted(w.height for w in self.words)
+        return heights[len(heights) // 2]
+
+    @property
+    def conf(self) -> float:
+        """Mean word confidence, 0..1."""
+        return sum(max(0.0, w.conf) for w in self.words) / (100.0 * len(self.words))
+
+    @property
+    def block(self) -> int:
+        return self.words[0].block
+
+    def as_line(self) -> OcrLine:
+        return OcrLine(list(self.words))
+
+
+def clean_text(text: str) -> str:
+    """NFKC (fullwidth digits, ligatures), no control characters, edges free of bullets."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(c if c.isprintable() else " " for c in text)
+    text = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2212", "-")
+    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    return " ".join(text.split()).strip(_STRIP_EDGES + " ")
+
+
+def _is_separator(word: OcrWord) -> bool:
+    text = word.text.strip()
+    return bool(text) and all(c in SEPARATORS for c in text)
+
+
+def split_line(line: OcrLine, line_no: int, side: str) -> list[Segment]:
+    words = [w for w in sorted(line.words, key=lambda w: w.left) if w.text.strip()]
+    if not words:
+        return []
+    heights = sorted(w.height for w in words)
+    glyph = max(1, heights[len(heights) // 2])
+    segments: list[list[OcrWord]] = [[]]
+    previous: OcrWord | None = None
+    for word in words:
+        if _is_separator(word):
+            if segments[-1]:
+                segments.append([])
+            previous = None
+            continue
+        if previous is not None and word.left - previous.right > GAP_FACTOR * glyph and segments[-1]:
+            segments.append([])
+        segments[-1].append(word)
+        previous = word
+    result = []
+    for ws in segments:
+        if ws:
+            segment = Segment(ws, line_no, side)
+            if segment.text and re.search(r"\w", segment.text):
+                result.append(segment)
+    return result
+
+
+def page_segments(page: OcrPage | None, side: str = "front") -> list[Segment]:
+    if page is None:
+        return []
+    segments: list[Segment] = []
+    for line_no, line in enumerate(page.lines):
+        segments.extend(split_line(line, line_no, side))
+    return segments
+
+
+def height_ranks(segments: list[Segment]) -> dict[int, int]:
+    """Rank of each segment's glyph height (0 = tallest), keyed by id(segment); near-equal
+    heights (within 8%) share a rank so one pixel of OCR jitter does not reorder them."""
+    heights = sorted({s.height for s in segments}, reverse=True)
+    levels: list[int] = []
+    for h in heights:
+        if not levels or h < levels[-1] * 0.92:
+            levels.append(h)
+    ranks = {}
+    for s in segments:
+        ranks[id(s)] = next(i for i, level in enumerate(levels) if s.height >= level * 0.92)
+    return ranks

@@ -1,0 +1,105 @@
+"""The parser's knowledge, kept as data files in `parse/data/` and loaded once.
+
+Each word list is folded (NFKC, case-folded, accents kept) so lookups are cheap and uniform.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+
+def fold(text: str) -> str:
+    """Case-folded, NFKC-normalised, punctuation turned into single spaces."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(re.sub(r"[^\w&]+", " ", text).split())
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ı", "i")
+
+
+def _read_text(name: str) -> str:
+    return resources.files("cardscan.parse").joinpath("data", name).read_text(encoding="utf-8")
+
+
+def _word_list(name: str) -> list[str]:
+    return [
+        line.strip() for line in _read_text(name).splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+
+
+def _json(name: str) -> dict[str, Any]:
+    data = json.loads(_read_text(name))
+    assert isinstance(data, dict)
+    return data
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    title_words: frozenset[str]
+    title_suffixes: tuple[str, ...]
+    company_suffixes: frozenset[str]  # folded, e.g. "pvt ltd", "gmbh co kg"
+    company_words: frozenset[str]
+    department_words: frozenset[str]
+    department_phrases: frozenset[str]
+    given_names: frozenset[str]  # folded and without accents
+    phone_labels: dict[str, str]  # folded label -> kind
+    street_words: frozenset[str]
+    country_names: dict[str, str]  # folded name -> ISO code
+    cities: dict[str, str]
+    states: dict[str, frozenset[str]]
+    india_states: frozenset[str]
+    generic_cctlds: frozenset[str]
+    cctld_regions: dict[str, str]
+    gtlds: frozenset[str]
+
+    def is_given_name(self, word: str) -> bool:
+        return strip_accents(fold(word)) in self.given_names
+
+    def is_title_word(self, word: str) -> bool:
+        w = fold(word)
+        if w in self.title_words:
+            return True
+        return len(w) > 7 and any(w.endswith(s) for s in self.title_suffixes)
+
+    def valid_tld(self, tld: str) -> bool:
+        tld = tld.lower()
+        return tld in self.gtlds or (len(tld) == 2 and tld.isalpha())
+
+
+@cache
+def lexicon() -> Lexicon:
+    countries = _json("countries.json")
+    labels: dict[str, str] = {}
+    for kind, words in _json("phone_labels.json").items():
+        if kind.startswith("_"):
+            continue
+        for word in words:
+            labels[fold(word)] = kind
+    departments = [fold(d) for d in _word_list("departments.txt")]
+    return Lexicon(
+        title_words=frozenset(fold(w) for w in _word_list("titles.txt")),
+        title_suffixes=tuple(fold(w) for w in _word_list("title_suffixes.txt")),
+        company_suffixes=frozenset(fold(w) for w in _word_list("company_suffixes.txt")),
+        company_words=frozenset(fold(w) for w in _word_list("company_words.txt")),
+        department_words=frozenset(w for d in departments for w in d.split()),
+        department_phrases=frozenset(departments),
+        given_names=frozenset(strip_accents(fold(w)) for w in _word_list("given_names.txt")),
+        phone_labels=labels,
+        street_words=frozenset(w.lower().rstrip(".") for w in _word_list("street_words.txt")),
+        country_names={fold(k): v for k, v in countries["names"].items()},
+        cities={fold(k): v for k, v in countries["cities"].items()},
+        states={k: frozenset(v) for k, v in countries["states"].items()},
+        india_states=frozenset(countries["india_states"]),
+        generic_cctlds=frozenset(countries["generic_cctlds"]),
+        cctld_regions=dict(countries["cctld_regions"]),
+        gtlds=frozenset(countries["gtlds"]),
+    )

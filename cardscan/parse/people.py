@@ -1,0 +1,316 @@
+"""Name, title, company and department: every free line scored on layout and lexicons.
+
+Signals per line: glyph-height rank, position, job-title words, company legal forms and
+industry words, given names, agreement with the e-mail's local part (jane.doe@, jdoe@) and with
+the e-mail or web domain (the company). The best-scoring lines win, each line used once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nameparser import HumanName
+
+from cardscan.parse.emails import FREE_MAIL
+from cardscan.parse.layout import Segment, height_ranks
+from cardscan.parse.lexicon import fold, lexicon, strip_accents
+
+NAME_MIN_SCORE = 1.5
+COMPANY_MIN_SCORE = 2.0
+_NAME_WORD = re.compile(r"^(?:[^\W\d_][^\W\d_'’.\-]*(?:['’\-][^\W\d_]+)*\.?|[^\W\d_]\.)$")
+_PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "du", "del", "della", "la", "le",
+                        "bin", "binti", "al", "el", "ben", "dos", "das", "ter", "ten", "y", "e", "zu"})
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "herr", "frau", "mme", "m", "sr", "sra",
+                         "dipl", "ing", "eng", "er", "ca", "adv", "capt", "shri", "smt"})
+_CREDENTIALS = re.compile(r",?\s*\b(?:ph\.?\s?d|m\.?\s?d|mba|cpa|pe|p\.eng|cfa|esq|jr|sr|ii|iii|msc|bsc|"
+                          r"ma|ba|dipl\.?-?\w*|acca|cma|pmp)\.?\s*$", re.IGNORECASE)
+
+
+@dataclass
+class People:
+    name: str | None = None
+    given_name: str | None = None
+    middle_name: str | None = None
+    family_name: str | None = None
+    title: str | None = None
+    department: str | None = None
+    company: str | None = None
+    confidence: dict[str, float] | None = None
+    used: list[Segment] | None = None
+
+
+def _ascii_fold(text: str) -> str:
+    """Folded, accents removed, German umlauts also as ae/oe/ue alternatives handled by callers."""
+    return strip_accents(fold(text))
+
+
+def _umlaut_variants(token: str) -> set[str]:
+    folded = fold(token)
+    variants = {strip_accents(folded)}
+    german = folded.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+    variants.add(strip_accents(german))
+    return {re.sub(r"[^a-z0-9]", "", v) for v in variants}
+
+
+def domain_label(host: str) -> str | None:
+    """The organisation's part of a host: acme-robotics.co.uk -> acmerobotics."""
+    host = host.lower().removeprefix("www.")
+    if host in FREE_MAIL:
+        return None
+    labels = host.split(".")
+    if len(labels) < 2:
+        return None
+    labels = labels[:-1]
+    if len(labels) > 1 and labels[-1] in ("co", "com", "org", "net", "ac", "gov", "or", "ne", "gob", "edu"):
+        labels = labels[:-1]
+    label = re.sub(r"[^a-z0-9]", "", labels[-1])
+    return label or None
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in re.split(r"[\s,]+", text.strip()) if t]
+
+
+def _suffix_hit(text: str) -> bool:
+    folded = fold(text.replace("&", " "))
+    words = folded.split()
+    suffixes = lexicon().company_suffixes
+    for n in (4, 3, 2, 1):
+        if len(words) > n and " ".join(words[-n:]) in suffixes:
+            return True
+    # "S.p.A." "Pvt.Ltd." fold to single letters: compare compactly
+    compact = re.sub(r"[^a-z]", "", strip_accents(folded))
+    tail = {"spa", "srl", "pvtltd", "ptyltd", "pteltd", "gmbh", "gmbhcokg", "sarl", "sas", "bv", "nv",
+            "llc", "llp", "inc", "ltd", "plc", "sdnbhd", "coltd"}
+    if len(words) < 2:
+        return False
+    return words[-1] in suffixes or any(compact.endswith(t) and len(compact) > len(t) + 2 for t in tail)
+
+
+def email_agreement(text: str, locals_: list[str]) -> float:
+    """How well a line agrees with the e-mails' local parts as a person's name (0..3)."""
+    if not locals_:
+        return 0.0
+    words = [w for w in _tokens(text) if not w.endswith(".") or len(w) > 2]
+    token_variants = [_umlaut_variants(w) for w in words]
+    best = 0.0
+    for local in locals_:
+        compact = re.sub(r"[^a-z0-9]", "", strip_accents(local.lower()))
+        parts = set(re.split(r"[._\-+]", strip_accents(local.lower())))
+        score = 0.0
+        hits = 0
+        for variants in token_variants:
+            if any(len(v) >= 2 and (v in parts or (len(v) >= 3 and v in compact)) for v in variants):
+                hits += 1
+        if hits >= 2:
+            score = 3.0
+        elif hits == 1:
+            score = 1.8
+            first = min(token_variants[0]) if token_variants else ""
+            last = token_variants[-1] if token_variants else set()
+            if first and any(compact == first[0] + v or compact == first[0] + "." + v for v in last):
+                score = 3.0
+        best = max(best, score)
+    return best
+
+
+def domain_agreement(text: str, labels: list[str]) -> float:
+    """How well a line agrees with the e-mail/web domain as the company's name (0..3)."""
+    if not labels:
+        return 0.0
+    words = [w for w in fold(text.replace("&", " ")).split() if w not in lexicon().company_suffixes]
+    if not words:
+        return 0.0
+    compact = re.sub(r"[^a-z0-9]", "", strip_accents("".join(words)))
+    full = re.sub(r"[^a-z0-9]", "", strip_accents(fold(text)))
+    first = re.sub(r"[^a-z0-9]", "", strip_accents(words[0]))
+    initials = "".join(w[0] for w in words if w)
+    best = 0.0
+    for label in labels:
+        if label in (compact, full):
+            best = max(best, 3.0)
+        elif len(label) >= 4 and (compact.startswith(label) or label.startswith(compact)):
+            best = max(best, 2.5)
+        elif len(first) >= 4 and label.startswith(first):
+            best = max(best, 2.0)
+        elif len(label) >= 3 and (label in compact or (len(compact) >= 5 and compact in label)):
+            best = max(best, 1.5)
+        elif len(initials) >= 2 and label == initials:
+            best = max(best, 2.0)
+    return best
+
+
+def _is_name_shaped(text: str) -> bool:
+    words = _tokens(_CREDENTIALS.sub("", text))
+    if not 2 <= len(words) <= 5:
+        return False
+    if not all(_NAME_WORD.match(w) for w in words):
+        return False
+    lexical = [w for w in words if fold(w) not in _PARTICLES]
+    return all(w[0].isupper() for w in lexical) and sum(len(w.strip(".")) > 1 for w in words) >= 2
+
+
+def _title_words(text: str) -> int:
+    lex = lexicon()
+    words = fold(text).split()
+    count = sum(1 for w in words if lex.is_title_word(w))
+    joined = fold(text)
+    if re.search(r"\b(?:vice president|head of|managing director|co founder)\b", joined):
+        count += 1
+    return count
+
+
+def _department_only(text: str) -> bool:
+    lex = lexicon()
+    folded = fold(text)
+    if folded in lex.department_phrases:
+        return True
+    words = folded.split()
+    return bool(words) and all(w in lex.department_words for w in words) and not _title_words(text)
+
+
+def _company_words(text: str) -> int:
+    lex = lexicon()
+    return sum(1 for w in fold(text).split() if w in lex.company_words)
+
+
+def _given_name_hits(text: str) -> int:
+    lex = lexicon()
+    words = [w for w in _tokens(text) if len(w.strip(".")) > 1]
+    return sum(1 for w in words[:2] if lex.is_given_name(w.strip(".,")))
+
+
+def pretty_name(text: str) -> str:
+    """The name as a person writes it: capitals turned into Title Case, credentials dropped."""
+    text = _CREDENTIALS.sub("", text).strip(" ,")
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8:
+        human = HumanName(text)
+        human.capitalize(force=True)
+        text = str(human)
+        text = re.sub(r"\b(Mc|Mac|O')([a-z])", lambda m: m.group(1) + m.group(2).upper(), text) \
+            if re.search(r"\b(?:Mc|O')[a-z]", text) else text
+    return " ".join(text.split())
+
+
+def split_name(name: str) -> tuple[str | None, str | None, str | None]:
+    human = HumanName(name)
+    return human.first or None, human.middle or None, human.last or None
+
+
+def _clean_title(text: str) -> str:
+    return text.strip(" ,|-–")
+
+
+def assign(segments: list[Segment], emails: list[str], hosts: list[str]) -> People:
+    """Pick name, title, company and department among the free segments of one side."""
+    free = [s for s in segments if s.used_for is None and re.search(r"[^\W\d_]{2}", s.text)]
+    free = [s for s in free if len(re.findall(r"\d", s.text)) < 3]
+    result = People(confidence={}, used=[])
+    if not free:
+        return result
+    ranks = height_ranks(free)
+    locals_ = [e.rpartition("@")[0] for e in emails if e.rpartition("@")[2] not in FREE_MAIL] or \
+        [e.rpartition("@")[0] for e in emails]
+    generic_locals = {"info", "sales", "contact", "hello", "office", "mail", "admin", "support", "enquiries",
+                      "kontakt", "team", "service", "export", "import", "hr", "accounts", "marketing"}
+    locals_ = [loc for loc in locals_ if loc not in generic_locals]
+    labels = list(dict.fromkeys(
+        lab for lab in (domain_label(h) for h in [e.rpartition("@")[2] for e in emails] + hosts) if lab
+    ))
+    top_line = min(s.line_no for s in free)
+
+    company_scores: dict[int, float] = {}
+    name_scores: dict[int, float] = {}
+    for s in free:
+        text = s.text
+        rank = ranks[id(s)]
+        titles = _title_words(text)
+        suffix = _suffix_hit(text)
+        cwords = _company_words(text)
+        dom = domain_agreement(text, labels)
+        mail = email_agreement(text, locals_)
+        given = _given_name_hits(text)
+        shaped = _is_name_shaped(text)
+        dept = _department_only(text)
+        lowercase_words = sum(1 for w in _tokens(text) if w[:1].islower() and fold(w) not in _PARTICLES
+                              and fold(w) not in ("&", "and", "und", "et", "of", "de"))
+        company = 3.0 * suffix + dom + 1.2 * min(cwords, 2) - 2.0 * min(titles, 1) - 1.0 * mail
+        company += 0.6 * (rank == 0) + 0.4 * (s.line_no == top_line)
+        company -= 1.5 * (lowercase_words >= 2) + 1.0 * dept
+        if given and shaped and not suffix and not dom:
+            company -= 1.5
+        name = -5.0
+        if shaped:
+            name = 1.0 * min(given, 2) + mail - 2.5 * min(titles, 1) - 4.0 * suffix - 1.0 * min(cwords, 2)
+            name -= 1.5 * (dom >= 2.0) + 2.0 * dept
+            name += 0.5 * (rank <= 1) + 0.5
+            if s.text.isupper():
+                name += 0.1
+        company_scores[id(s)] = company
+        name_scores[id(s)] = name
+
+    used: list[Segment] = []
+    conf = result.confidence
+    assert conf is not None
+    # the person first when the evidence for them is strong, else the company first
+    by_name = sorted(free, key=lambda s: -name_scores[id(s)])
+    by_company = sorted(free, key=lambda s: -company_scores[id(s)])
+    name_seg = by_name[0] if name_scores[id(by_name[0])] >= NAME_MIN_SCORE else None
+    company_seg = next((s for s in by_company if s is not name_seg), None)
+    if company_seg is not None and company_scores[id(company_seg)] < COMPANY_MIN_SCORE:
+        company_seg = None
+    if name_seg is not None and company_seg is None \
+            and company_scores[id(name_seg)] > max(name_scores[id(name_seg)], COMPANY_MIN_SCORE):
+        company_seg, name_seg = name_seg, None
+    if name_seg is not None:
+        printed = name_seg.text
+        result.name = pretty_name(re.sub(r"^(?:mr|mrs|ms|miss|herr|frau|mme)\.?\s+", "", printed, flags=re.I))
+        result.given_name, result.middle_name, result.family_name = split_name(result.name)
+        margin = name_scores[id(name_seg)]
+        conf["name"] = round(name_seg.conf * min(1.0, 0.5 + margin / 6), 3)
+        used.append(name_seg)
+    if company_seg is not None:
+        result.company = company_seg.text.strip(" ,|")
+        conf["company"] = round(company_seg.conf * min(1.0, 0.45 + company_scores[id(company_seg)] / 7), 3)
+        used.append(company_seg)
+
+    rest = [s for s in free if s not in used]
+    title_lines = [s for s in rest if _title_words(s.text) and len(_tokens(s.text)) <= 8]
+    dept_lines = [s for s in rest if _department_only(s.text) and s not in title_lines]
+    title_seg = None
+    if title_lines:
+        def title_key(s: Segment) -> tuple[float, int]:
+            near = 0.0
+            if name_seg is not None:
+                near = 1.0 if 0 < s.line_no - name_seg.line_no <= 2 else 0.0
+            return (_title_words(s.text) + near, -s.line_no)
+        title_seg = max(title_lines, key=title_key)
+        chosen = [title_seg]
+        # a title printed over two lines: the next line holds title words too
+        for s in title_lines:
+            same_look = abs(s.height - title_seg.height) <= 2 and s.side == title_seg.side
+            if s is not title_seg and s.line_no == chosen[-1].line_no + 1 and same_look:
+                chosen.append(s)
+        result.title = ", ".join(_clean_title(s.text) for s in chosen)
+        conf["title"] = round(min(s.conf for s in chosen) * 0.95, 3)
+        used.extend(chosen)
+    elif dept_lines and name_seg is not None:
+        below = [s for s in dept_lines if 0 < s.line_no - name_seg.line_no <= 2]
+        if below:
+            title_seg = below[0]
+            result.title = _clean_title(title_seg.text)
+            conf["title"] = round(title_seg.conf * 0.7, 3)
+            used.append(title_seg)
+    dept_lines = [s for s in dept_lines if s not in used]
+    if dept_lines and (title_seg is not None or name_seg is not None):
+        anchor = title_seg or name_seg
+        assert anchor is not None
+        dept_seg = min(dept_lines, key=lambda s: abs(s.line_no - anchor.line_no))
+        if abs(dept_seg.line_no - anchor.line_no) <= 3:
+            result.department = _clean_title(dept_seg.text)
+            conf["department"] = round(dept_seg.conf * 0.85, 3)
+            used.append(dept_seg)
+    result.used = used
+    return result

@@ -1,0 +1,146 @@
+"""Phone numbers: phonenumbers' matcher with the card's region, kinds from printed labels."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import Leniency, PhoneNumberType
+
+from cardscan.model import Phone
+from cardscan.parse.lexicon import fold, lexicon
+
+# OCR reads 0 as O/o and 1 as l/I/| inside digit runs; only repaired between digits.
+_DIGIT_LOOKALIKES = {"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1", "i": "1",
+                     "S": "5", "B": "8", "Z": "2"}
+_LOOKALIKE_RE = re.compile(r"(?<=[\d\s()./-])([OoDQlI|iSBZ])(?=[\d\s()./-]*\d)")
+_DATE = re.compile(r"^\s*\d{1,2}\s*[./-]\s*\d{1,2}\s*[./-]\s*(?:\d{4}|\d{2})\s*$")
+_LABEL_CHARS = re.compile(r"[^\w/&+]+")
+_JOINERS = re.compile(r"^[\s,;/&|]*(?:or|ou|oder|und|and)?[\s,;/&|]*$", re.IGNORECASE)
+
+
+@dataclass
+class FoundPhone:
+    phone: Phone
+    labelled: bool
+    start: int
+    end: int
+
+
+def fix_digits(text: str) -> str:
+    """Repair letters OCR put for digits, only where they sit between digits of a number."""
+    def sub(match: re.Match[str]) -> str:
+        start = match.start()
+        before = text[max(0, start - 3):start]
+        if not re.search(r"\d", before):
+            return match.group(0)
+        return _DIGIT_LOOKALIKES[match.group(1)]
+
+    return _LOOKALIKE_RE.sub(sub, text)
+
+
+def label_kind(text: str) -> tuple[str | None, int]:
+    """The kind named by the label at the end of `text` ("Tel.:", "Mob", "F"), and where the
+    label starts in `text`; (None, len(text)) when the text does not end in a label."""
+    labels = lexicon().phone_labels
+    stripped = text.rstrip(" :.-=>)(#*~\t")
+    words = list(re.finditer(r"[^\s:()]+", stripped))
+    for n in (3, 2, 1):
+        if len(words) < n:
+            continue
+        start = words[-n].start()
+        key = fold(_LABEL_CHARS.sub(" ", stripped[start:]))
+        if key in labels:
+            return labels[key], start
+    # a label glued to an icon glyph or a stray letter: "©Tel", "&Mobile"
+    if words:
+        last = re.sub(r"^[^A-Za-z]+", "", words[-1].group(0))
+        key = fold(last)
+        if len(key) >= 3 and key in labels:
+            return labels[key], words[-1].start()
+    return None, len(text)
+
+
+def _trailing_kind(text: str) -> str | None:
+    """A label printed after the number: "(mobile)", "- Fax"."""
+    words = re.findall(r"[^\s:()\-,]+", text[:16])
+    if not words:
+        return None
+    key = fold(words[0])
+    kind = lexicon().phone_labels.get(key)
+    # a one-letter word after a number is more often the next label than this one's
+    return kind if kind and len(key) > 1 else None
+
+
+def _default_kind(number: phonenumbers.PhoneNumber) -> str:
+    return "mobile" if phonenumbers.number_type(number) == PhoneNumberType.MOBILE else "work"
+
+
+def find_phones(text: str, region: str, address_like: bool = False) -> list[FoundPhone]:
+    """The phone numbers in one segment, with their kinds.
+
+    A number is kept when phonenumbers calls it valid for the region, or, failing that, when it
+    is at least possible and written with a '+' or after a phone label. A segment that looks like
+    an address only yields numbers that carry a label or a '+', so a postcode is never a phone.
+    """
+    text = fix_digits(text)
+    found: list[FoundPhone] = []
+    previous_end = 0
+    previous_kind: str | None = None
+    try:
+        matches = list(phonenumbers.PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE))
+    except Exception:
+        return []
+    for match in matches:
+        prefix = text[previous_end:match.start]
+        kind, label_at = label_kind(prefix)
+        label_start = previous_end + label_at
+        inherited = False
+        if kind is None and previous_kind and _JOINERS.match(prefix):
+            kind, label_start, inherited = previous_kind, match.start, True
+        after = text[match.end:]
+        next_match = next((m for m in matches if m.start >= match.end), None)
+        if next_match is not None:
+            after = text[match.end:next_match.start]
+        if kind is None:
+            kind = _trailing_kind(after)
+        raw_number = match.raw_string
+        plus = raw_number.lstrip().startswith("+") or "+" in text[max(0, match.start - 2):match.start]
+        number = match.number
+        digits = re.sub(r"\D", "", raw_number)
+        if _DATE.match(raw_number) and kind is None:
+            continue
+        if len(digits) < 6:
+            continue
+        valid = phonenumbers.is_valid_number(number)
+        if not valid and (inherited or not ((plus or kind) and phonenumbers.is_possible_number(number))):
+            continue
+        if address_like and not (plus or kind):
+            continue
+        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        raw = text[min(label_start, match.start):match.end].strip()
+        found.append(FoundPhone(
+            phone=Phone(number=e164, kind=kind or _default_kind(number), raw=raw),
+            labelled=kind is not None, start=match.start, end=match.end,
+        ))
+        previous_end = match.end
+        previous_kind = kind
+    return found
+
+
+def country_code_regions(text: str) -> list[str]:
+    """Regions of the '+CC' numbers in a segment (for inferring the card's country)."""
+    regions = []
+    try:
+        for match in phonenumbers.PhoneNumberMatcher(fix_digits(text), "ZZ", leniency=Leniency.POSSIBLE):
+            code = phonenumbers.region_code_for_number(match.number)
+            if code and code != "ZZ":
+                regions.append(code)
+            elif match.number.country_code:
+                main = phonenumbers.region_code_for_country_code(match.number.country_code)
+                if main and main not in ("ZZ", "001"):
+                    regions.append(main)
+    except Exception:
+        return regions
+    return regions

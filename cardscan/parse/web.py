@@ -1,0 +1,101 @@
+"""Websites and social-media handles."""
+
+from __future__ import annotations
+
+import re
+
+from cardscan.model import Social
+from cardscan.parse.lexicon import lexicon
+
+_WEB = re.compile(
+    r"(?<![\w@.-])(?:(?:https?|hxxp)\s*:\s*/\s*/\s*)?"
+    r"((?:www\d?\s*[.,]\s*)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*"
+    r"\.([a-z]{2,})\b(?:/[\w./%#?=&~+-]*)?)(?![\w@-])",
+    re.IGNORECASE,
+)
+_SOCIAL_HOSTS = {
+    "linkedin.com": "linkedin", "twitter.com": "twitter", "x.com": "twitter",
+    "instagram.com": "instagram", "instagr.am": "instagram", "github.com": "github",
+    "facebook.com": "facebook", "fb.com": "facebook", "youtube.com": "youtube", "xing.com": "xing",
+    "tiktok.com": "tiktok",
+}
+_SOCIAL_LABELS = {
+    "linkedin": "linkedin", "in": "linkedin", "li": "linkedin",
+    "twitter": "twitter", "x": "twitter", "tw": "twitter",
+    "instagram": "instagram", "insta": "instagram", "ig": "instagram",
+    "github": "github", "gh": "github", "git": "github",
+    "facebook": "facebook", "fb": "facebook", "xing": "xing", "skype": "skype",
+    "youtube": "youtube", "tiktok": "tiktok",
+}
+_LABELLED_HANDLE = re.compile(
+    r"\b(" + "|".join(sorted(_SOCIAL_LABELS, key=len, reverse=True)) + r")\b\s*[:.\-/]?\s*"
+    r"(@?[\w][\w.\-/]{1,60})",
+    re.IGNORECASE,
+)
+# Company legal forms that look like host names once OCR drops a space ("Pvt.Ltd", "S.p.A").
+_NOT_HOSTS = re.compile(r"^(?:pvt|co|s|e|b|n|sp|pte|sdn|p|inc)\.", re.IGNORECASE)
+
+
+def _host_ok(host: str, tld: str) -> bool:
+    lex = lexicon()
+    if not lex.valid_tld(tld):
+        return False
+    labels = host.lower().split(".")
+    if _NOT_HOSTS.match(host) and not host.lower().startswith("www"):
+        return False
+    # "Inc.com"? single short labels like "a.m" or "p.m" are not sites
+    return not (len(labels) == 2 and len(labels[0]) < 2)
+
+
+def find_websites(text: str) -> list[tuple[str, str]]:
+    """(printed site without scheme, host) pairs in one segment; not inside e-mail addresses."""
+    found = []
+    for match in _WEB.finditer(text):
+        site = match.group(1)
+        site = re.sub(r"^(www\d?)\s*[.,]\s*", r"\1.", site, flags=re.IGNORECASE).rstrip("/.,")
+        host = site.split("/")[0]
+        if not _host_ok(host, match.group(2)):
+            continue
+        # a bare host needs to look like a site: www., a path, or a known TLD with a long label
+        explicit = site.lower().startswith("www") or match.group(0).lower().startswith("http")
+        if not explicit and "/" not in site:
+            tld = host.rsplit(".", 1)[-1].lower()
+            if len(host.split(".")[0]) < 3 and tld not in lexicon().gtlds:
+                continue
+        found.append((site, host.lower().removeprefix("www.")))
+    return found
+
+
+def social_from_site(site: str) -> Social | None:
+    host, _, path = site.partition("/")
+    host = host.lower().removeprefix("www.")
+    service = _SOCIAL_HOSTS.get(host) or _SOCIAL_HOSTS.get(host.split(".", 1)[-1])
+    if service is None or not path.strip("/"):
+        return None
+    handle = path.strip("/")
+    if service != "linkedin":
+        handle = handle.split("/")[0].lstrip("@")
+    return Social(service=service, handle=handle)
+
+
+def find_labelled_handles(text: str) -> list[Social]:
+    """'LinkedIn: in/janedoe', 'X: @jdoe', 'IG @jane.doe' -> Social entries."""
+    found = []
+    for match in _LABELLED_HANDLE.finditer(text):
+        label, handle = match.group(1).lower(), match.group(2).rstrip(".,")
+        service = _SOCIAL_LABELS[label]
+        if label in ("in", "x", "li", "git", "tw", "gh", "ig") and not (
+            handle.startswith("@") or "/" in handle or text.strip().lower().startswith(label)
+        ):
+            continue
+        if "@" in handle[1:] or ("." in handle.split("/")[0] and "/" in handle):
+            continue
+        if service == "linkedin":
+            handle = handle.lstrip("@")
+            if not handle.startswith(("in/", "company/")):
+                handle = "in/" + handle
+        else:
+            handle = handle.lstrip("@")
+        if len(handle) >= 2:
+            found.append(Social(service=service, handle=handle))
+    return found
