@@ -17,6 +17,7 @@ from cardscan.ocr import OcrEngine, get_engine
 from cardscan.options import Options
 from cardscan.parse import parse_contact
 from cardscan.parse.notes import join_notes
+from cardscan.parse.qr import decode as decode_qr
 
 
 @dataclass
@@ -34,6 +35,7 @@ class CardResult:
 class SideReading:
     page: OcrPage
     prepared: image.PreparedCard
+    qr: list[str] = field(default_factory=list)  # QR payloads found on the photo (front only)
 
 
 class Timer:
@@ -66,7 +68,10 @@ def read_side(
     timer.add("ocr", start)
     if options.debug_dir is not None:
         _write_steps(options.debug_dir, side, prepared)
-    return SideReading(page=ocr_page, prepared=prepared)
+    start = time.perf_counter()
+    qr = decode_qr(photo) if side == "front" else []
+    timer.add("qr", start)
+    return SideReading(page=ocr_page, prepared=prepared, qr=qr)
 
 
 def _write_steps(folder: Path, side: str, prepared: image.PreparedCard) -> None:
@@ -90,7 +95,7 @@ def read_card_result(card: Card, options: Options, engine: OcrEngine | None = No
         timer.add("load", start)
         back = read_side(back_bytes, str(card.back), options, engine, 0, timer, "back")
     start = time.perf_counter()
-    contact = parse_contact(front.page, back.page if back else None, options)
+    contact = parse_contact(front.page, back.page if back else None, options, qr=front.qr)
     timer.add("parse", start)
     suffix = bytes([card.page]) if card.page else b""
     contact.id = image_id(front_bytes + suffix)

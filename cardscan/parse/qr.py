@@ -122,8 +122,8 @@ def parse_vcard(text: str) -> QrContact:
         elif name == "NOTE":
             contact.note = _unescape(value) or None
     if not contact.name and (contact.given_name or contact.family_name):
-        pieces = (contact.given_name, contact.middle_name, contact.family_name)
-        contact.name = " ".join(p for p in pieces if p)
+        names = (contact.given_name, contact.middle_name, contact.family_name)
+        contact.name = " ".join(p for p in names if p)
     return contact
 
 
