@@ -318,10 +318,11 @@ class Store:
             return Stored("merged", merged_id, next(iter(matches.values())))
         return Stored("updated" if old else "new", merged_id)
 
-    def merge(self, contact_ids: list[str], why: str) -> str:
-        """Make one contact of several (as `cardscan dedupe` does); returns the id it keeps."""
+    def merge(self, contact_ids: list[str], reasons: dict[str, str] | None = None) -> str:
+        """Make one contact of several (as `cardscan dedupe` does), logging each id merged away
+        with its reason; returns the id it keeps."""
         with self._write():
-            return self._rebuild(contact_ids, dict.fromkeys(contact_ids[1:], why))
+            return self._rebuild(contact_ids, reasons or {})
 
     # --- merging -------------------------------------------------------------------------
     def _has_cards(self, contact_id: str) -> bool:

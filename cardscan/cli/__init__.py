@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import click
 
-from cardscan.cli import evaluate, exporter, followups, importer, review, scan  # noqa: F401  (register commands)
+from cardscan.cli import dedupe, evaluate, exporter, followups, importer, review, scan  # noqa: F401  (register commands)
 from cardscan.cli.base import cli
 from cardscan.errors import CardscanError, ExitCode
 
