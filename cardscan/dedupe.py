@@ -109,6 +109,13 @@ def _same_value(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
+def _abbreviates(short: Any, full: Any) -> bool:
+    """True when every word of `short` is a word of `full` or its initial."""
+    words = name_key(str(full)).split()
+    return all(any(w == s or (len(s) == 1 and w.startswith(s)) for w in words)
+               for s in name_key(str(short)).split())
+
+
 def strip_conflicts_line(notes: str | None) -> str | None:
     if not notes:
         return None
@@ -155,6 +162,8 @@ def merge(readings: Sequence[Reading]) -> tuple[Contact, dict[str, list[Any]]]:
                     chosen = value
                     _take(merged, reading.contact, name, confidence)
                 elif not _same_value(value, chosen) and not any(_same_value(value, o) for o in others):
+                    if name == "name" and _abbreviates(value, chosen):
+                        continue  # 'J. Doe' says nothing 'Jane Doe' does not
                     others.append(value)
         setattr(merged, name, chosen)
         if others:
