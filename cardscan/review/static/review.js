@@ -56,7 +56,7 @@
     renderList();
     const keep = state.visible.find((item) => item.id === keepId);
     const first = keep || state.visible.find((item) => !item.reviewed_at) || state.visible[0];
-    if (first) await show(first.id);
+    if (first) await show(first.id, !keep);
     else showEmpty();
   }
 
@@ -101,7 +101,9 @@
   }
 
   // --- one card ---
-  async function show(id) {
+  // `edit`: put the cursor in the first doubtful field, as when working through the list;
+  // browsing (j/k, a click, the filter) leaves it out of the fields so the keys keep browsing.
+  async function show(id, edit) {
     const card = await api("GET", "/api/contacts/" + encodeURIComponent(id));
     state.current = id;
     state.card = card;
@@ -125,7 +127,9 @@
       }
     }
     status(card.reviewed_at ? "Reviewed " + card.reviewed_at + " UTC." : "", "");
-    focusFirstLow();
+    if (edit) focusFirstLow();
+    else if (document.activeElement && document.activeElement.closest(".field")) document.activeElement.blur();
+    $("card").dataset.id = id;  // the card shown, ready for keys
   }
 
   function fillForm(card) {
@@ -239,7 +243,7 @@
     const sample = result.truth ? " Sample written: " + result.truth : "";
     const next = nextToReview(id);
     if (next) {
-      await show(next);
+      await show(next, true);
       status(what + sample, "ok");
     } else {
       state.card = result;
@@ -265,7 +269,7 @@
       status("This card has unsaved edits: Enter saves them; press again to leave without saving.", "error");
       return;
     }
-    await show(id);
+    await show(id, false);
   }
 
   function step(delta) {
