@@ -20,9 +20,10 @@ from cardscan.parse.layout import Segment, page_segments
 from cardscan.parse.lexicon import lexicon
 from cardscan.parse.phones import country_code_regions, find_phones, label_kind
 from cardscan.parse.qr import QrContact, parse_payload
-from cardscan.parse.web import find_labelled_handles, find_websites, social_from_site
+from cardscan.parse.web import find_labelled_handles, find_websites, is_social_host, social_from_site
 
 DEFAULT_REGION = "US"
+MIN_WEB_CONF = 0.3  # a site read from a segment OCR doubts this much is usually a misread e-mail
 _EMAIL_TOKEN = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE_HINT = re.compile(r"\+\s?\d[\d\s().-]{6,}|\d[\d\s().-]{8,}\d")
 
@@ -66,6 +67,8 @@ def _online(segments: list[Segment], found: _Found) -> None:
             social = social_from_site(site)
             if social is not None:
                 handles.append(social)
+                continue
+            if is_social_host(host) or seg.conf < MIN_WEB_CONF:
                 continue
             if all(_site_key(site) != _site_key(w) for w in found.websites):
                 found.websites.append(site)
@@ -121,13 +124,39 @@ def infer_region(address_region: str | None, plus_regions: list[str], tld_region
     return None
 
 
-def _phones(segments: list[Segment], region: str, address_segments: list[Segment], found: _Found) -> None:
+def _hinted_regions(segments: list[Segment]) -> tuple[str, ...]:
+    """Countries whose languages the phone labels are in ("Tél", "Handy"), most named first."""
+    label_regions = lexicon().label_regions
+    votes: Counter[str] = Counter()
+    for seg in segments:
+        for word in re.findall(r"[^\W\d_]+", seg.text.lower()):
+            for region in label_regions.get(word, ()):
+                votes[region] += 1
+    return tuple(region for region, _ in votes.most_common())
+
+
+def _phone_region(phones: list[Phone]) -> str | None:
+    import phonenumbers
+
+    regions = Counter()
+    for phone in phones:
+        try:
+            region = phonenumbers.region_code_for_number(phonenumbers.parse(phone.number))
+        except phonenumbers.NumberParseException:
+            continue
+        if region and region not in ("ZZ", "001"):
+            regions[region] += 1
+    return regions.most_common(1)[0][0] if regions else None
+
+
+def _phones(segments: list[Segment], region: str, address_segments: list[Segment], found: _Found,
+            alternatives: tuple[str, ...] = ()) -> None:
     for seg in segments:
         if seg.used_for == "online" and "@" in seg.text:
             continue
         in_address = seg in address_segments
         address_like = in_address or addresses.find_postcode(seg.text) is not None
-        for hit in find_phones(seg.text, region, address_like=address_like):
+        for hit in find_phones(seg.text, region, address_like=address_like, alternatives=alternatives):
             if all(p.number != hit.phone.number for p in found.phones):
                 found.phones.append(hit.phone)
                 found.add_conf("phones", seg.conf * (0.97 if hit.labelled else 0.88))
@@ -165,7 +194,12 @@ def parse_contact(front: OcrPage, back: OcrPage | None, options: Options | None 
     inferred = infer_region(address.region if address else None, plus_regions,
                             _tld_regions(found.hosts + [e.rpartition("@")[2] for e in found.emails]))
     phone_region = options.region or inferred or DEFAULT_REGION
-    _phones(everything, phone_region, address.segments if address else [], found)
+    alternatives: tuple[str, ...] = ()
+    if options.region is None and not (address and address.region):
+        alternatives = _hinted_regions(everything) + lexicon().fallback_regions
+    _phones(everything, phone_region, address.segments if address else [], found, alternatives)
+    if inferred is None and found.phones:
+        inferred = _phone_region(found.phones)
 
     contact = Contact(
         emails=found.emails, phones=found.phones, websites=found.websites, social=found.social,

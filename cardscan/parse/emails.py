@@ -12,7 +12,8 @@ _SPACED_AT = re.compile(r"(?<=[\w.])\s*@\s*(?=\w)")
 _DOT_VARIANTS = re.compile(r"\s*(?:\(dot\)|\[dot\])\s*", re.IGNORECASE)
 # The address token with the '@' and whatever dotted pieces OCR spaced out after it.
 _AT_TOKEN = re.compile(r"(?:[\w+-]+\s*\.\s*)*\S*@\S*(?:\s*[.,]\s*[a-z0-9-]+\b)*", re.IGNORECASE)
-_CANDIDATE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+_CANDIDATE = re.compile(r"[\w.+'|-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+_SPACED_LABEL = re.compile(r"^(?:e|em|e-?mail|mail|courriel)\s*[.:]\s+", re.IGNORECASE)
 _LABEL = re.compile(r"^(?:e-?mail|mail|courriel|correo)[:.]?", re.IGNORECASE)
 # OCR endings worth one repair: ".corn" is "rn" read for "m".
 _TLD_FIXES = {"corn": "com", "c0m": "com", "cpm": "com", "comn": "com", "coms": "com"}
@@ -35,9 +36,14 @@ def repair(text: str) -> str:
     text = _SPACED_AT.sub("@", text)
 
     def fix(match: re.Match[str]) -> str:
-        token = re.sub(r"\s*([.,])\s*", r"\1", match.group(0))
+        token = match.group(0)
+        # a label such as "e." or "E-mail." before the address is not part of it
+        label = _SPACED_LABEL.match(token)
+        head = label.group(0) if label else ""
+        token = re.sub(r"\s*([.,])\s*", r"\1", token[len(head):])
         local, _, domain = token.partition("@")
-        return local + "@" + domain.replace(",", ".")
+        local = re.sub(r"^\|", "l", local)
+        return head + local + "@" + domain.replace(",", ".")
 
     return _AT_TOKEN.sub(fix, text)
 
@@ -54,7 +60,7 @@ def find_emails(text: str) -> list[str]:
     """The e-mail addresses in one segment of text, validated and lower-cased."""
     found = []
     for match in _CANDIDATE.finditer(repair(text)):
-        candidate = _LABEL.sub("", match.group(0).strip(".-'"))
+        candidate = _LABEL.sub("", match.group(0).strip(".-'|"))
         for attempt in (_fix_tld(candidate), candidate):
             try:
                 email = validate_email(attempt, check_deliverability=False).normalized

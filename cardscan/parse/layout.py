@@ -97,11 +97,34 @@ def split_line(line: OcrLine, line_no: int, side: str) -> list[Segment]:
         previous = word
     result = []
     for ws in segments:
+        ws = _trim_debris(ws)
         if ws:
             segment = Segment(ws, line_no, side)
             if segment.text and re.search(r"\w", segment.text):
                 result.append(segment)
     return result
+
+
+def _is_debris(word: OcrWord, others: list[OcrWord]) -> bool:
+    """A speck, a logo mark or an icon read as a short word at the edge of a line."""
+    text = word.text.strip()
+    if len(text) > 2 or not others:
+        return False
+    heights = sorted(w.height for w in others)
+    median = heights[len(heights) // 2]
+    if not any(c.isalnum() for c in text):
+        return True
+    if word.conf < 50:
+        return True
+    return word.height > 1.4 * median and word.conf < 80
+
+
+def _trim_debris(words: list[OcrWord]) -> list[OcrWord]:
+    while len(words) > 1 and _is_debris(words[0], words[1:]):
+        words = words[1:]
+    while len(words) > 1 and _is_debris(words[-1], words[:-1]):
+        words = words[:-1]
+    return words
 
 
 def page_segments(page: OcrPage | None, side: str = "front") -> list[Segment]:

@@ -60,6 +60,8 @@ class Lexicon:
     generic_cctlds: frozenset[str]
     cctld_regions: dict[str, str]
     gtlds: frozenset[str]
+    label_regions: dict[str, tuple[str, ...]]  # folded phone label -> countries that print it
+    fallback_regions: tuple[str, ...]  # tried in order for a national number with no country known
 
     def is_given_name(self, word: str) -> bool:
         return strip_accents(fold(word)) in self.given_names
@@ -102,4 +104,6 @@ def lexicon() -> Lexicon:
         generic_cctlds=frozenset(countries["generic_cctlds"]),
         cctld_regions=dict(countries["cctld_regions"]),
         gtlds=frozenset(countries["gtlds"]),
+        label_regions={fold(k): tuple(v) for k, v in countries["label_regions"].items()},
+        fallback_regions=tuple(countries["fallback_regions"]),
     )

@@ -17,6 +17,7 @@ _DIGIT_LOOKALIKES = {"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1",
 _LOOKALIKE_RE = re.compile(r"(?<=[\d\s()./-])([OoDQlI|iSBZ])(?=[\d\s()./-]*\d)")
 _DATE = re.compile(r"^\s*\d{1,2}\s*[./-]\s*\d{1,2}\s*[./-]\s*(?:\d{4}|\d{2})\s*$")
 _LABEL_CHARS = re.compile(r"[^\w/&+]+")
+_ZERO_LABEL = re.compile(r"(?:(?<=^)|(?<=\s))0(\s*:)")  # "0: 0161 …" is the label O (office)
 _JOINERS = re.compile(r"^[\s,;/&|]*(?:or|ou|oder|und|and)?[\s,;/&|]*$", re.IGNORECASE)
 
 
@@ -74,24 +75,63 @@ def _trailing_kind(text: str) -> str | None:
 
 
 def _default_kind(number: phonenumbers.PhoneNumber) -> str:
-    return "mobile" if phonenumbers.number_type(number) == PhoneNumberType.MOBILE else "work"
+    """An unlabelled number: mobile or work when its number range says so, else other (the
+    US/CA ranges are shared by both, so nothing on the card tells)."""
+    kind = phonenumbers.number_type(number)
+    if kind == PhoneNumberType.MOBILE:
+        return "mobile"
+    if kind in (PhoneNumberType.FIXED_LINE, PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST,
+                PhoneNumberType.VOIP, PhoneNumberType.UAN):
+        return "work"
+    return "other"
 
 
-def find_phones(text: str, region: str, address_like: bool = False) -> list[FoundPhone]:
+def _reparse(raw: str, regions: tuple[str, ...]) -> phonenumbers.PhoneNumber | None:
+    """A national number that is not valid for the card's region, read in the first region of
+    `regions` where it is valid (cards that name no country, printed abroad)."""
+    for region in regions:
+        try:
+            number = phonenumbers.parse(raw, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return number
+    return None
+
+
+_LONG_DIGIT_RUN = re.compile(r"(?<![\d+])\(?\d[\d\s().-]{6,}\d")
+
+
+def _matches(text: str, region: str) -> list[phonenumbers.PhoneNumberMatch]:
+    try:
+        return list(phonenumbers.PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE))
+    except Exception:  # the matcher must never take the parser down
+        return []
+
+
+def _valid_count(matches: list[phonenumbers.PhoneNumberMatch]) -> int:
+    return sum(1 for m in matches if phonenumbers.is_valid_number(m.number))
+
+
+def find_phones(text: str, region: str, address_like: bool = False,
+                alternatives: tuple[str, ...] = ()) -> list[FoundPhone]:
     """The phone numbers in one segment, with their kinds.
 
     A number is kept when phonenumbers calls it valid for the region, or, failing that, when it
     is at least possible and written with a '+' or after a phone label. A segment that looks like
     an address only yields numbers that carry a label or a '+', so a postcode is never a phone.
     """
-    text = fix_digits(text)
+    text = _ZERO_LABEL.sub("O\\1", fix_digits(text))
     found: list[FoundPhone] = []
     previous_end = 0
     previous_kind: str | None = None
-    try:
-        matches = list(phonenumbers.PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE))
-    except Exception:
-        return []
+    matches = _matches(text, region)
+    if alternatives and _valid_count(matches) < len(_LONG_DIGIT_RUN.findall(text)):
+        for alternative in alternatives:
+            other = _matches(text, alternative)
+            if _valid_count(other) > _valid_count(matches):
+                matches = other
+                break
     for match in matches:
         prefix = text[previous_end:match.start]
         kind, label_at = label_kind(prefix)
@@ -114,6 +154,10 @@ def find_phones(text: str, region: str, address_like: bool = False) -> list[Foun
         if len(digits) < 6:
             continue
         valid = phonenumbers.is_valid_number(number)
+        if not valid and not plus and alternatives:
+            other = _reparse(raw_number, alternatives)
+            if other is not None:
+                number, valid = other, True
         if not valid and (inherited or not ((plus or kind) and phonenumbers.is_possible_number(number))):
             continue
         if address_like and not (plus or kind):

@@ -66,6 +66,11 @@ def find_websites(text: str) -> list[tuple[str, str]]:
     return found
 
 
+def is_social_host(host: str) -> bool:
+    host = host.lower().removeprefix("www.")
+    return host in _SOCIAL_HOSTS or host.split(".", 1)[-1] in _SOCIAL_HOSTS
+
+
 def social_from_site(site: str) -> Social | None:
     host, _, path = site.partition("/")
     host = host.lower().removeprefix("www.")
