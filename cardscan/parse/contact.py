@@ -138,7 +138,7 @@ def _hinted_regions(segments: list[Segment]) -> tuple[str, ...]:
 def _phone_region(phones: list[Phone]) -> str | None:
     import phonenumbers
 
-    regions = Counter()
+    regions: Counter[str] = Counter()
     for phone in phones:
         try:
             region = phonenumbers.region_code_for_number(phonenumbers.parse(phone.number))

@@ -155,9 +155,9 @@ def find_phones(text: str, region: str, address_like: bool = False,
             continue
         valid = phonenumbers.is_valid_number(number)
         if not valid and not plus and alternatives:
-            other = _reparse(raw_number, alternatives)
-            if other is not None:
-                number, valid = other, True
+            reread = _reparse(raw_number, alternatives)
+            if reread is not None:
+                number, valid = reread, True
         if not valid and (inherited or not ((plus or kind) and phonenumbers.is_possible_number(number))):
             continue
         if address_like and not (plus or kind):
