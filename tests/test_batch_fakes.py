@@ -11,6 +11,7 @@ test that kills an import with SIGKILL.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -23,6 +24,14 @@ from PIL import Image
 from cardscan import image, pipeline
 from cardscan.model import OcrPage, OcrWord
 from cardscan.options import Options
+
+HANGS = 255  # the person number whose card hangs the OCR
+CRASHES = 254  # ... whose card kills the worker reading it
+
+
+def reads(log: Path) -> list[int]:
+    """The person numbers PixelEngine read, in order, from its log."""
+    return [int(line.split()[0]) for line in log.read_text().splitlines()] if log.exists() else []
 
 
 def write_photo(path: Path, person: int, variant: int = 0) -> Path:
@@ -69,12 +78,14 @@ class PixelEngine:
         person = int(img[0, 0])
         if self.log is not None:
             with open(self.log, "a") as f:  # one short append per card: atomic between workers
-                f.write(f"{person}\n")
+                f.write(f"{person} {os.environ.get('OMP_THREAD_LIMIT')}\n")
         if self.delay:
             time.sleep(self.delay)
-        if person == 255:
+        if person == HANGS:
             while True:  # a hung OCR
                 time.sleep(1)
+        if person == CRASHES:
+            os.kill(os.getpid(), signal.SIGKILL)  # a crash in native code takes the process
         words = (
             _line(["Person", _letters(person), "Tester"], 40, 1)
             + _line([f"person{person}@example.com"], 120, 2)

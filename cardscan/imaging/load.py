@@ -50,6 +50,10 @@ def decode(data: bytes, path: Path | str = "<bytes>", page: int = 0) -> np.ndarr
     """Image file bytes -> upright 8-bit BGR array; InputError for anything unusable."""
     if not data:
         raise InputError(path, "empty file (0 bytes)")
+    if data.startswith(b"%PDF-"):  # a scanner's PDF, one card a page: cardscan/pages.py
+        from cardscan.pages import render_pdf_page
+
+        return render_pdf_page(data, path, page)
     try:
         with Image.open(io.BytesIO(data)) as im:
             _check_size(im, path)
