@@ -168,9 +168,10 @@ def _relative(path: Path, root: Path) -> Path:
 class TreeSampler:
     """Samples the RSS of a process and its descendants; peak per worker, per process, in total.
 
-    A worker is a direct child of the root that is not `tesseract` (a pool worker), together with
-    everything under it (the `tesseract` it runs); the root with its other children is the
-    coordinator, and is the worker itself when the import runs without a pool.
+    Each Python process counts with the `tesseract` processes it runs (pytesseract's): that is a
+    worker's memory. A pool's workers are the processes below the root; the root is the
+    coordinator, and is the worker itself when the import runs without a pool. (RSS counts the
+    pages a forked worker still shares with its parent: an upper bound.)
     """
 
     def __init__(self, pid: int, interval: float) -> None:
@@ -215,10 +216,11 @@ class TreeSampler:
         self.samples += 1
 
     def _unit(self, pid: int, info: Tree) -> int:
+        """The innermost non-`tesseract` process at or above `pid`."""
         while pid != self.pid:
             parent, name, _ = info[pid]
-            if parent == self.pid:
-                return self.pid if "tesseract" in name.lower() else pid
+            if "tesseract" not in name.lower():
+                return pid
             if parent not in info:  # its parent has just exited: count it with the root
                 return self.pid
             pid = parent
@@ -428,7 +430,9 @@ def profile_stages(photos: Photos, engine: str, tmp: Path) -> dict[str, Any]:
     from cardscan.store import Store
 
     options = Options(engine=engine)
-    seconds: dict[str, float] = {"load": 0.0, "image": 0.0, "ocr": 0.0, "parse": 0.0, "store": 0.0}
+    # The pipeline's own stage timers, in its order (and any it adds), then store and the rest.
+    seconds: dict[str, float] = {"load": 0.0, "image": 0.0, "ocr": 0.0, "parse": 0.0}
+    store_seconds = 0.0
     wall = 0.0
     failed = 0
     # As a batch worker runs it: Tesseract single-threaded, set before an engine loads it.
@@ -444,18 +448,18 @@ def profile_stages(photos: Photos, engine: str, tmp: Path) -> dict[str, Any]:
             start = time.perf_counter()
             try:
                 result = read_card_result(card, options, ocr)
-            except CardscanError:
+            except CardscanError:  # its time is left out: no stage timer saw it
                 failed += 1
-                wall += time.perf_counter() - start
                 continue
             read = time.perf_counter()
             if result.contact is not None:
                 store.put(result.contact)
             done = time.perf_counter()
             wall += done - start
-            seconds["store"] += done - read
+            store_seconds += done - read
             for stage, spent in result.diagnostics.get("timings", {}).items():
                 seconds[stage] = seconds.get(stage, 0.0) + spent
+    seconds["store"] = store_seconds
     seconds["other"] = max(0.0, wall - sum(seconds.values()))
     total = sum(seconds.values()) or 1.0
     n_cards = len(photos.cards)
@@ -547,6 +551,12 @@ def warm_up(photos: Photos, engine: str, tesseract: str, tmp: Path) -> None:
     )
     subprocess.run([tesseract, str(first.front), "-"], stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL, check=False)
+
+
+def cardscan_lang() -> str:
+    from cardscan.options import Options
+
+    return Options().lang
 
 
 def best(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -646,6 +656,7 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
         "repeat": args.repeat,
         "warm_up": not args.no_warm_up,
         "tesseract_lang": args.tesseract_lang,
+        "cardscan_lang": cardscan_lang(),
         "omp_note": OMP_NOTE,
         "runs": rows,
         "stages": stages,
@@ -697,6 +708,11 @@ def print_report(report: dict[str, Any]) -> None:
         out.print(f"  {check['check']} ({check['workers']}w): {_fmt(value, '.2f')} "
                   f"(target {check['target']}) {mark}")
     out.print(f"[dim]{OMP_NOTE}[/dim]")
+    plain_lang = report["tesseract_lang"] or "eng"
+    if plain_lang != report["cardscan_lang"]:
+        out.print(f"[dim]plain tesseract reads with {plain_lang} (its default), cardscan with "
+                  f"{report['cardscan_lang']}; --tesseract-lang {report['cardscan_lang']} compares the same "
+                  "model.[/dim]")
     load = report["load_average"]["before"]
     if load and m["cpus_usable"] and load[0] > 0.5 * m["cpus_usable"]:
         out.print(f"[yellow]the machine was busy (load average {load[0]:.2f} on {m['cpus_usable']} "
