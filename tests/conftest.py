@@ -19,15 +19,13 @@ CHROMIUM = Path("/usr/bin/chromium")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # Tests marked `browser` drive Debian's chromium: the same rule as for `tesseract`.
-    if not CHROMIUM.exists():
+    # Tests marked `browser` drive Debian's chromium: the same rule as for `tesseract` (in CI,
+    # `pytest_runtest_setup` fails them).
+    if not CHROMIUM.exists() and not IN_CI:
         for item in items:
             if "browser" in item.keywords:
-                if IN_CI:
-                    item.add_marker(pytest.mark.usefixtures("_chromium_must_exist"))
-                else:
-                    item.add_marker(pytest.mark.skip(
-                        reason=f"{CHROMIUM} is not installed: sh tools/install-browser.sh (CI never skips)"))
+                item.add_marker(pytest.mark.skip(
+                    reason=f"{CHROMIUM} is not installed: sh tools/install-browser.sh (CI never skips)"))
     if shutil.which("tesseract"):
         return
     for item in items:
@@ -44,9 +42,9 @@ def _tesseract_must_exist() -> None:
         pytest.fail("CI=true but Tesseract is not installed: tests that need it must run")
 
 
-@pytest.fixture
-def _chromium_must_exist() -> None:
-    if not CHROMIUM.exists():
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # A hook, not a `usefixtures` mark: marks added after collection do not pull in fixtures.
+    if IN_CI and "browser" in item.keywords and not CHROMIUM.exists():
         pytest.fail(f"CI=true but {CHROMIUM} is not installed: browser tests must run "
                     "(sh tools/install-browser.sh)")
 
