@@ -6,11 +6,12 @@ import base64
 import csv
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
 import vobject
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cardscan.export import WRITERS, ExportOptions, export
@@ -18,10 +19,12 @@ from cardscan.export.formats import CSV_COLUMNS, csv_row
 from cardscan.export.google import GOOGLE_COLUMNS, google_row
 from cardscan.export.outlook import OUTLOOK_COLUMNS, outlook_row
 from cardscan.export.spreadsheet import fill_slots, inert, write_table
-from cardscan.export.vcard import write_vcard
+from cardscan.export.vcard import clean_text, write_vcard
 from cardscan.model import Contact, Phone, Social
 
 CSV_FORMATS = ("csv", "google", "outlook")
+# `make fuzz` raises this; no deadline: the machine is shared, and tests never time anything.
+FUZZ = settings(max_examples=int(os.environ.get("CARDSCAN_FUZZ_EXAMPLES", "150")), deadline=None)
 
 # The header rows Google's and Outlook's importers map by name: pinned, letter for letter.
 GOOGLE_HEADER = [
@@ -303,8 +306,9 @@ def test_plus_outside_a_phone_column_is_made_inert() -> None:
     assert inert("") == ""
 
 
+@FUZZ
 @given(st.lists(st.text(), min_size=1, max_size=4))
-def test_any_text_reads_back_inert_and_otherwise_unchanged(cells: list[str]) -> None:
+def test_fuzz_any_csv_cell_reads_back_inert_and_otherwise_unchanged(cells: list[str]) -> None:
     columns = [f"c{i}" for i in range(len(cells))]
     out = io.StringIO(newline="")
     write_table(out, columns, [dict(zip(columns, cells, strict=True))])
@@ -498,3 +502,31 @@ def test_vcard_version_4_through_export(tmp_path: Path) -> None:
     raw = target.read_bytes()
     assert raw.startswith(b"BEGIN:VCARD\r\nVERSION:4.0\r\n")
     assert len(parse_vcards(raw.decode("utf-8"))) == 3
+
+
+# Any text survives a vCard: escaped, folded, parsed back (line breaks as LF, control characters,
+# which vCard forbids, dropped).
+VCARD_TEXT = st.text(min_size=1).filter(lambda t: clean_text(t) != "")
+
+
+@FUZZ
+@given(name=VCARD_TEXT, given_name=VCARD_TEXT, family_name=VCARD_TEXT, notes=VCARD_TEXT,
+       company=VCARD_TEXT, department=VCARD_TEXT, title=VCARD_TEXT, street=VCARD_TEXT, event=VCARD_TEXT,
+       version=st.sampled_from([3, 4]))
+def test_fuzz_vcard_text_round_trip(name: str, given_name: str, family_name: str, notes: str, company: str,
+                                    department: str, title: str, street: str, event: str,
+                                    version: int) -> None:
+    contact = Contact(name=name, given_name=given_name, family_name=family_name, notes=notes,
+                      company=company, department=department, title=title, event=event,
+                      address_parts={"street": street, "city": "Berlin"}, emails=["a@b.example"])
+    text = write("vcard", [contact], version=version)
+    assert_well_formed(text)
+    (card,) = parse_vcards(text)
+    assert card.fn.value == clean_text(name)
+    assert (card.n.value.given, card.n.value.family) == (clean_text(given_name), clean_text(family_name))
+    assert card.note.value == clean_text(notes)
+    assert card.title.value == clean_text(title)
+    assert card.org.value == [clean_text(company), clean_text(department)]
+    assert card.adr.value.street == clean_text(street)
+    assert card.categories.value == [clean_text(event)]
+    assert card.email.value == "a@b.example"

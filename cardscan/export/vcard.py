@@ -41,6 +41,7 @@ def write_vcard(
 
 def vcard(contact: Contact, version: int = 3, with_photo: bool = False) -> Any:
     """The contact as a vobject vCard component."""
+    contact = Contact.from_dict(_cleaned(contact.to_dict()))
     card = vobject.vCard()
     card.add("version").value = f"{version}.0"
     card.add("prodid").value = PRODID
@@ -78,7 +79,7 @@ def vcard(contact: Contact, version: int = 3, with_photo: bool = False) -> Any:
         profile.value = social.handle
         profile.type_param = social.service
     if contact.notes:
-        card.add("note").value = normalise_newlines(contact.notes)
+        card.add("note").value = contact.notes
     if contact.event:
         card.add("categories").value = [contact.event]
     if with_photo:
@@ -95,7 +96,7 @@ def _add_address(card: Any, contact: Contact) -> None:
         street = contact.address  # unsplit: better whole in the street than lost
     adr = card.add("adr")
     adr.value = vobject.vcard.Address(
-        street=normalise_newlines(street), city=parts.get("city") or "", region=parts.get("region") or "",
+        street=street, city=parts.get("city") or "", region=parts.get("region") or "",
         code=parts.get("postcode") or "", country=parts.get("country") or "",
     )
     adr.type_param = "work"
@@ -132,8 +133,24 @@ def card_photo(contact: Contact) -> bytes | None:
     return encoded.tobytes() if ok else None
 
 
-def normalise_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+# Control characters are not allowed in a vCard value (RFC 6350 §3.3); OCR of a smudge can
+# still produce one. Line breaks become `\n`, escaped by vobject; tabs stay.
+_CONTROLS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
+def clean_text(text: str) -> str:
+    """`text` with every line break as LF and no control characters."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROLS)
+
+
+def _cleaned(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [_cleaned(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _cleaned(item) for key, item in value.items()}
+    return value
 
 
 def fold(serialised: str) -> str:
