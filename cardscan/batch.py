@@ -161,6 +161,7 @@ class _Pool:
                     try:
                         got, result = slot.conn.recv()
                     except (EOFError, OSError):
+                        slot.process.join(timeout=5)
                         code = slot.process.exitcode
                         how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit {code}"
                         self._replace(slot)
@@ -324,7 +325,11 @@ def import_cards(
     summary = ImportSummary(cards=len(cards))
     started = time.perf_counter()
     hashes: dict[int, tuple[str, str | None]] = {}
-    seen: set[tuple[str, int]] = set()
+    # A photo found twice in one import is read once: its twins wait for that reading's outcome
+    # (None while in flight; the failure's reason and exit code when it failed).
+    outcome: dict[tuple[str, int], tuple[str, int] | None] = {}
+    twins: dict[tuple[str, int], list[Card]] = {}
+    positions: list[int] = []  # the n-th card sent to be read is cards[positions[n]]
 
     def report(event: CardEvent) -> None:
         if on_card is not None:
@@ -335,6 +340,13 @@ def import_cards(
         store.record_failure(str(card.front), card.page, reason, exit_code)
         report(CardEvent(card, "failed", error=reason))
 
+    def settle_twin(card: Card, failed: tuple[str, int] | None) -> None:
+        if failed is None:
+            summary.already += 1
+            report(CardEvent(card, "duplicate"))
+        else:
+            fail(card, *failed)
+
     def to_read() -> Iterator[Card]:
         """The cards that need the OCR, hashing each photo just before it is needed."""
         for index, card in enumerate(cards):
@@ -344,29 +356,41 @@ def import_cards(
             except InputError as exc:
                 fail(card, failure_reason(card, str(exc)), exc.exit_code)
                 continue
-            if (front, card.page) in seen or (not force and store.is_read(front, card.page, back)):
-                summary.already += 1
-                report(CardEvent(card, "stored" if (front, card.page) not in seen else "duplicate"))
+            key = (front, card.page)
+            if key in outcome:
+                if key in twins:
+                    twins[key].append(card)
+                else:
+                    settle_twin(card, outcome[key])
                 continue
-            seen.add((front, card.page))
+            if not force and store.is_read(front, card.page, back):
+                summary.already += 1
+                report(CardEvent(card, "stored"))
+                continue
+            outcome[key] = None
+            twins[key] = []
             hashes[index] = (front, back)
             positions.append(index)
             yield card
 
-    positions: list[int] = []  # the n-th card sent to be read is cards[positions[n]]
     try:
         with closing(read_indexed(to_read(), options, workers, engine)) as results:
             for order, result in results:
                 card = cards[positions[order]]
                 front, back = hashes.pop(positions[order])
+                key = (front, card.page)
                 if result.contact is None:
                     if result.exit_code == ExitCode.MISSING_DEPENDENCY:
                         raise MissingDependencyError(result.error or "a dependency is missing")
-                    fail(card, failure_reason(card, result.error or "failed"), result.exit_code or 4)
-                    continue
-                stored = store.add_card(result.contact, front, card.page, back)
-                setattr(summary, stored.outcome, getattr(summary, stored.outcome) + 1)
-                report(CardEvent(card, stored.outcome, stored.contact_id, why=stored.why))
+                    failed = (failure_reason(card, result.error or "failed"), result.exit_code or 4)
+                    outcome[key] = failed
+                    fail(card, *failed)
+                else:
+                    stored = store.add_card(result.contact, front, card.page, back)
+                    setattr(summary, stored.outcome, getattr(summary, stored.outcome) + 1)
+                    report(CardEvent(card, stored.outcome, stored.contact_id, why=stored.why))
+                for twin in twins.pop(key):
+                    settle_twin(twin, outcome[key])
     except KeyboardInterrupt:
         summary.interrupted = True
     summary.seconds = time.perf_counter() - started
