@@ -9,11 +9,12 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Case-folded, NFKC-normalised, punctuation turned into single spaces."""
     text = unicodedata.normalize("NFKC", text).casefold()

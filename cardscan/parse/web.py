@@ -88,7 +88,11 @@ def find_labelled_handles(text: str) -> list[Social]:
     found = []
     for match in _LABELLED_HANDLE.finditer(text):
         label, handle = match.group(1).lower(), match.group(2).rstrip(".,")
-        service = _SOCIAL_LABELS[label]
+        if re.match(r"\.[a-z]", text[match.end(1):], re.IGNORECASE):
+            continue  # "github.com/…" is a URL, read by social_from_site
+        service = _SOCIAL_LABELS.get(label)
+        if service is None:  # "İn".lower() is not "in": a lookalike, not a label
+            continue
         if label in ("in", "x", "li", "git", "tw", "gh", "ig") and not (
             handle.startswith("@") or "/" in handle or text.strip().lower().startswith(label)
         ):
