@@ -2,38 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# Finding the photos moved to cardscan.discover (by content, hidden files, links, page files).
+from cardscan.discover import IMAGE_SUFFIXES, find_images  # noqa: F401
 from cardscan.errors import InputError, UsageError
 from cardscan.model import Card
-
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp", ".heic", ".heif", ".gif"}
-
-
-def find_images(roots: Iterable[Path]) -> list[Path]:
-    """Image files under the roots (recursively), sorted; hidden files and folders skipped."""
-    found: list[Path] = []
-    for root in roots:
-        if not root.exists():
-            raise InputError(root, "no such file or folder")
-        if root.is_file():
-            found.append(root)
-            continue
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for name in sorted(filenames):
-                if name.startswith("."):
-                    continue
-                path = Path(dirpath) / name
-                if path.suffix.lower() in IMAGE_SUFFIXES:
-                    found.append(path)
-    return sorted(found)
-
-
 
 # Words that mark a photo as one side of a card, as in `X-back`, `X_back`, `X back`, `X.back`,
 # `X (back)`; matched case-insensitively on the file name without its extension.
