@@ -383,3 +383,28 @@ def test_review_has_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["review", "--help"]) == 0
     out = capsys.readouterr().out
     assert "--save-truth" in out and "--no-browser" in out and "--port" in out
+
+
+@pytest.mark.parametrize("no_browser", [False, True])
+def test_review_serves_on_127_0_0_1_opens_the_browser_and_stops_on_ctrl_c(
+        cards: ReviewFixture, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        no_browser: bool) -> None:
+    import webbrowser
+
+    from werkzeug.serving import BaseWSGIServer
+
+    opened: list[str] = []
+    served: list[int] = []
+
+    def serve_forever(server: BaseWSGIServer, poll_interval: float = 0.5) -> None:
+        served.append(server.port)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(webbrowser, "open", lambda address: opened.append(address))
+    monkeypatch.setattr(BaseWSGIServer, "serve_forever", serve_forever)
+    args = ["review", "--db", str(cards.db), "--port", "0"] + (["--no-browser"] if no_browser else [])
+    assert main(args) == 0
+    [port] = served
+    err = capsys.readouterr().err
+    assert f"http://127.0.0.1:{port}/" in err and "stopped" in err
+    assert opened == ([] if no_browser else [f"http://127.0.0.1:{port}/"])

@@ -92,7 +92,7 @@ def create_app(db: Path, *, save_truth: Path | None = None, token: str | None = 
 
     @app.get("/")
     def page() -> str:
-        return render_template("review.html", token=config.token, threshold=config.threshold)
+        return render_template("review.html", token=config.token)
 
     @app.get("/api/contacts")
     def list_contacts() -> Any:

@@ -216,6 +216,11 @@
   // --- saving and moving on ---
   async function finish(action) {
     if (!state.card) return;
+    if (action === "accept" && edited() && !state.discardArmed) {
+      state.discardArmed = true;
+      status("This card has unsaved edits: Enter saves them; press a again to accept it as read.", "error");
+      return;
+    }
     const id = state.current;
     let result;
     try {
