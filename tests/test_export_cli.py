@@ -17,6 +17,7 @@ from cardscan.cli import main
 from cardscan.errors import OutputError
 from cardscan.export import export
 from cardscan.export.google import GOOGLE_COLUMNS
+from cardscan.model import Contact
 from cardscan.store import Store
 from tests.test_export import contacts, jane
 
@@ -205,6 +206,26 @@ def test_stdout_keeps_crlf_and_utf8(capsysbinary: pytest.CaptureFixture[bytes]) 
     export([jane()], "-", "google", stdout=sys.stdout)
     raw = capsysbinary.readouterr().out
     assert raw.startswith(",".join(GOOGLE_COLUMNS).encode() + b"\r\n")
+
+
+def test_reader_closing_the_pipe_is_not_an_error(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    db = tmp_path / "big.db"
+    with Store(db) as store:
+        for i in range(2000):  # ~1 MB of JSON Lines: far more than a pipe holds
+            store.put(Contact(id=f"{i:016x}", name=f"Person {i}", notes="n" * 400))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cardscan", "export", "--db", str(db), "-o", "-", "--format", "jsonl"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(100).startswith(b"{")
+    process.stdout.close()  # as `| head -c 100` does
+    err = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 0
+    assert err == ""
 
 
 # -- import -o passes the same flags ---------------------------------------------------------

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ from cardscan.errors import InputError, OutputError, UsageError
 
 if TYPE_CHECKING:
     from cardscan.export import ExportOptions
+    from cardscan.model import Contact
 
 FORMAT_HELP = ("csv (cardscan's columns), google (Google Contacts CSV), outlook (Outlook CSV), "
                "vcard (.vcf), json or jsonl; default: from the output's extension.")
@@ -59,6 +61,28 @@ def resolve_export(output: str | None, fmt: str | None, options: ExportOptions) 
     return fmt
 
 
+def export_contacts(contacts: Iterable[Contact], output: str, fmt: str, options: ExportOptions) -> int:
+    """Export (to `output`, or stdout for "-"); how many contacts were written."""
+    from cardscan.export import export
+
+    try:
+        return export(contacts, output, fmt, stdout=sys.stdout, options=options)
+    except BrokenPipeError:
+        # The reader of `-o -` has gone (`| head`): that is no failure. Click would turn it into
+        # exit 1, and Python's last flush of stdout would fail again, so stdout goes to devnull.
+        _stdout_to_devnull()
+        return 0
+
+
+def _stdout_to_devnull() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout is no file (captured in tests): nothing to flush
+        pass
+
+
 @cli.command(name="export")
 @click.option("--db", type=click.Path(path_type=Path), default=None,
               help="SQLite store (default: $CARDSCAN_DB, else your data folder).")
@@ -78,7 +102,6 @@ def export_(db: Path | None, output: str, fmt: str | None, export_options: Expor
       cardscan export -o contacts.vcf --vcard-version 4 --with-photo
       cardscan export -o - --format jsonl | jq .name
     """
-    from cardscan.export import export
     from cardscan.store import Store, default_db_path
 
     fmt = resolve_export(output, fmt, export_options)
@@ -87,6 +110,6 @@ def export_(db: Path | None, output: str, fmt: str | None, export_options: Expor
     if not path.exists():
         raise InputError(path, "no store here yet; run 'cardscan import' first")
     with Store(path) as store:
-        written = export(store.contacts(), output, fmt, stdout=sys.stdout, options=export_options)
+        written = export_contacts(store.contacts(), output, fmt, export_options)
     if output != "-":
         stderr.print(f"exported {written} contacts to {output}", soft_wrap=True)

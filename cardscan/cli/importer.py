@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from cardscan.cli.base import _options, cli, ocr_options, progress_bar, stderr
-from cardscan.cli.exporter import FORMAT_HELP, export_flags, resolve_export
+from cardscan.cli.exporter import FORMAT_HELP, export_contacts, export_flags, resolve_export
 from cardscan.errors import InputError
 
 if TYPE_CHECKING:
@@ -52,7 +51,6 @@ def import_(folders: tuple[Path, ...], db: Path | None, output: str | None, fmt:
     from cardscan import cards as cards_mod
     from cardscan import discover
     from cardscan.batch import import_cards
-    from cardscan.export import export
     from cardscan.store import Store, default_db_path
 
     options = _options(lang, region, engine, timeout, event=event, follow_up_days=follow_up_days)
@@ -89,7 +87,7 @@ def import_(folders: tuple[Path, ...], db: Path | None, output: str | None, fmt:
             click.echo(f"cardscan: failed: {label}: {reason}", err=True)
         if output and not summary.interrupted:
             assert fmt is not None
-            export(store.contacts(), output, fmt, stdout=sys.stdout, options=export_options)
+            export_contacts(store.contacts(), output, fmt, export_options)
             if output != "-":
                 stderr.print(f"exported {store.count()} contacts to {output}")
     return summary.exit_code()
