@@ -34,6 +34,9 @@ from cardscan.pipeline import CardResult, read_card_result
 
 # Seconds a card may take beyond its sides' OCR time-outs (loading and the image stage).
 GRACE_SECONDS = 30.0
+# A worker is replaced after this many cards, so a slow leak in a native library (libtesseract,
+# OpenCV) cannot grow a worker's memory over thousands of cards.
+CARDS_PER_WORKER = 200
 
 
 def _limit_threads() -> None:
@@ -61,7 +64,7 @@ def card_deadline(card: Card, options: Options) -> float:
 
 
 def _worker(conn: Connection, options: Options, engine: OcrEngine | None) -> None:
-    """A pool process: reads the cards it is sent, one at a time, until told to stop."""
+    """A pool process: reads the cards it is sent, one at a time, until told to stop (None)."""
     # Ctrl-C reaches the whole process group; the parent decides what happens, not each worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _limit_threads()
@@ -99,6 +102,7 @@ class _Slot:
     conn: Connection
     job: tuple[int, Card] | None = None
     deadline: float = 0.0
+    done: int = 0
 
 
 class _Pool:
@@ -122,6 +126,12 @@ class _Pool:
         fresh = self._start()
         self.slots[self.slots.index(slot)] = fresh
         return fresh
+
+    def _retire(self, slot: _Slot) -> None:
+        with suppress(OSError):
+            slot.conn.send(None)
+        self._stop(slot, force=False)
+        self.slots[self.slots.index(slot)] = self._start()
 
     @staticmethod
     def _stop(slot: _Slot, force: bool) -> None:
@@ -171,6 +181,9 @@ class _Pool:
                         )
                         continue
                     slot.job = None
+                    slot.done += 1
+                    if slot.done >= CARDS_PER_WORKER:
+                        self._retire(slot)
                     yield got, result
                 elif now >= slot.deadline:
                     self._replace(slot)

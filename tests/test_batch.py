@@ -159,7 +159,10 @@ def test_ctrl_c_keeps_what_was_stored_and_the_next_run_finishes(tmp_path: Path, 
         assert store.count() == 20
 
 
-def test_the_pool_holds_one_card_per_worker_in_flight(log: Path, tmp_path: Path) -> None:
+def test_the_pool_holds_one_card_per_worker_in_flight(
+    log: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batch, "CARDS_PER_WORKER", 3)  # workers are replaced as they go, too
     photo = write_photo(tmp_path / "a.png", 1)
     pulled = 0
 
