@@ -64,7 +64,35 @@ def find_card(photo: np.ndarray) -> np.ndarray | None:
             best = (score, quad)
     if best is None or best[0] < MIN_SCORE:
         return None
-    return best[1] / factor
+    quad = _extend_over_bands(best[1], best[0], evidence)
+    return quad / factor
+
+
+def _extend_over_bands(quad: np.ndarray, score: float, evidence: _Evidence) -> np.ndarray:
+    """A card with a dark colour band on a dark desk: the light part has the clearest outline;
+    push each side out to a parallel edge beyond the band when that makes a better card."""
+    best_quad, best_score = quad, score
+    for side in range(4):
+        a, b = quad[side], quad[(side + 1) % 4]
+        prev_a, next_b = quad[side - 1], quad[(side + 2) % 4]
+        direction = _unit(b - a)
+        outward = np.array([direction[1], -direction[0]])  # left of a clockwise outline
+        depth = float(np.hypot(*(prev_a - a)))
+        for distance in np.arange(0.1, 0.7, 0.02) * depth:
+            shifted = (a + outward * distance, direction)
+            new_a = _intersect((prev_a, _unit(a - prev_a)), shifted)
+            new_b = _intersect((next_b, _unit(b - next_b)), shifted)
+            if new_a is None or new_b is None:
+                continue
+            if evidence.side_support(new_a, new_b) < 0.75:
+                continue
+            candidate = quad.copy()
+            candidate[side], candidate[(side + 1) % 4] = new_a, new_b
+            candidate_score = evidence.score(candidate)
+            if candidate_score > best_score * 1.05 and evidence.unlike_desk(candidate, quad):
+                best_quad, best_score = candidate, candidate_score
+            break
+    return best_quad
 
 
 class _Evidence:
@@ -82,6 +110,10 @@ class _Evidence:
         # inside the card is stronger but does not follow the quadrilateral's sides.
         self.gradient = cv2.dilate(gradient, np.ones((3, 3), np.uint8))
         self.height, self.width = small.shape[:2]
+        border = np.concatenate([lab[:4].reshape(-1, 3), lab[-4:].reshape(-1, 3),
+                                 lab[:, :4].reshape(-1, 3), lab[:, -4:].reshape(-1, 3)])
+        self.desk = np.median(border.astype(np.float32), axis=0)
+        self.desk_spread = float(np.median(np.abs(border.astype(np.float32) - self.desk).sum(axis=1)))
         self.edges = (self.gradient > 24).astype(np.uint8)
 
     def score(self, quad: np.ndarray) -> float:
@@ -104,11 +136,27 @@ class _Evidence:
         if aspect > 2.6:
             return 0.0
         # Most cards are 1.4–1.9; squares (QR codes, logos) are the usual false finds.
-        aspect_prior = 1.0 if aspect >= 1.3 else 0.8
-        support = np.mean([self._side_support(quad[i], quad[(i + 1) % 4]) for i in range(4)])
+        if 1.45 <= aspect <= 1.95:
+            aspect_prior = 1.0
+        elif 1.25 <= aspect <= 2.3:
+            aspect_prior = 0.9
+        else:
+            aspect_prior = 0.8
+        support = np.mean([self.side_support(quad[i], quad[(i + 1) % 4]) for i in range(4)])
         return float(support**2 * aspect_prior * (0.6 + 0.4 * min(1.0, frac / 0.25) ** 0.5))
 
-    def _side_support(self, a: np.ndarray, b: np.ndarray) -> float:
+    def unlike_desk(self, outer: np.ndarray, inner: np.ndarray) -> bool:
+        """Whether the strip between two nested quads looks unlike the desk (a band, not wood)."""
+        mask = np.zeros((self.height, self.width), np.uint8)
+        cv2.fillConvexPoly(mask, np.round(outer).astype(np.int32), 1)
+        cv2.fillConvexPoly(mask, np.round(inner).astype(np.int32), 0)
+        strip = self.lab[mask.astype(bool)].astype(np.float32)
+        if not len(strip):
+            return False
+        distance = float(np.abs(np.median(strip, axis=0) - self.desk).sum())
+        return distance > max(12.0, 2.0 * self.desk_spread)
+
+    def side_support(self, a: np.ndarray, b: np.ndarray) -> float:
         n = max(8, int(np.hypot(*(b - a)) / 3))
         t = np.linspace(0.05, 0.95, n)
         pts = a[None, :] * (1 - t[:, None]) + b[None, :] * t[:, None]
@@ -133,10 +181,7 @@ def _candidate_outlines(small: np.ndarray, evidence: _Evidence) -> Iterator[np.n
     masks.append(edges)
     # 2. Colour distance from the desk, the desk being what the photo's border shows.
     lab = evidence.lab.astype(np.float32)
-    border = np.concatenate([lab[:4].reshape(-1, 3), lab[-4:].reshape(-1, 3),
-                             lab[:, :4].reshape(-1, 3), lab[:, -4:].reshape(-1, 3)])
-    desk = np.median(border, axis=0)
-    distance = np.sqrt(((lab - desk) ** 2).sum(axis=2))
+    distance = np.sqrt(((lab - evidence.desk) ** 2).sum(axis=2))
     distance = np.clip(distance * (255.0 / max(1.0, float(distance.max()))), 0, 255).astype(np.uint8)
     _, far = cv2.threshold(distance, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     masks.append(far)
