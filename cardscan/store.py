@@ -439,13 +439,19 @@ class Store:
 
     # --- review --- (cardscan review, issue 11: corrections keep the machine's reading)
     def review_get(self, contact_id: str) -> Contact | None:
-        row = self.db.execute("SELECT data FROM contacts WHERE id = ?", (contact_id,)).fetchone()
-        return Contact.from_dict(json.loads(row[0])) if row else None
+        """The contact as the page shows it (following merges, like `get`)."""
+        return self.get(contact_id)
+
+    def review_reviewed_at(self, contact_id: str) -> str | None:
+        row = self.db.execute(
+            "SELECT reviewed_at FROM review_status WHERE contact_id = ?", (contact_id,)
+        ).fetchone()
+        return str(row[0]) if row else None
 
     def review_save(self, contact: Contact, corrections: dict[str, tuple[Any, Any]]) -> None:
         """Store the corrected contact and mark it reviewed; each `field: (machine, corrected)` is
         kept as a correction, and the machine's whole first reading is kept once, before any edit."""
-        with self.db:
+        with self._write():
             self.db.execute(
                 "INSERT OR IGNORE INTO review_machine (contact_id, data) "
                 "SELECT id, data FROM contacts WHERE id = ?",
@@ -457,14 +463,19 @@ class Store:
                  for name, (old, new) in corrections.items()],
             )
             self.db.execute(
-                "UPDATE contacts SET data = ?, back_path = ? WHERE id = ?",
+                f"UPDATE contacts SET data = ?, back_path = ?, updated_at = {_NOW} WHERE id = ?",
                 (json.dumps(contact.to_dict(), ensure_ascii=False), contact.images.get("back"), contact.id),
+            )
+            # A corrected email or phone finds this person too (the misread keys stay, harmless).
+            self.db.executemany(
+                "INSERT OR IGNORE INTO contact_keys (key, contact_id) VALUES (?, ?)",
+                [(key, contact.id) for key in sorted(dedupe.match_keys(contact))],
             )
             self.db.execute("INSERT OR REPLACE INTO review_status (contact_id) VALUES (?)", (contact.id,))
 
     def review_mark(self, contact_id: str) -> None:
         """Mark a contact reviewed as it stands (the user accepted the machine's reading)."""
-        with self.db:
+        with self._write():
             self.db.execute("INSERT OR REPLACE INTO review_status (contact_id) VALUES (?)", (contact_id,))
 
     def review_machine(self, contact_id: str) -> Contact | None:

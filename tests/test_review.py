@@ -242,6 +242,25 @@ def test_a_second_correction_keeps_the_first_machine_reading(client: FlaskClient
     assert machine.name == "Marc0 Ross1"
 
 
+def test_a_corrected_email_finds_the_person_on_the_next_import(client: FlaskClient,
+                                                              cards: ReviewFixture) -> None:
+    marco = cards.contacts["marco"]
+    assert _save(client, marco.id, {"emails": ["marco@rossifigli.it"]}).status_code == 200
+    with Store(cards.db) as store:
+        keys = {key for (key,) in store.db.execute(
+            "SELECT key FROM contact_keys WHERE contact_id = ?", (marco.id,))}
+    assert "email:marco@rossifigli.it" in keys
+
+
+def test_a_contact_merged_away_is_shown_as_the_one_it_joined(cards: ReviewFixture) -> None:
+    jane, li = cards.contacts["jane"], cards.contacts["li"]
+    with Store(cards.db) as store:
+        kept = store.merge([jane.id, li.id], {li.id: "test"})
+    client = create_app(cards.db, token=TOKEN).test_client()
+    card = client.get(f"/api/contacts/{li.id}", headers=HEADERS).get_json()
+    assert card["id"] == kept == jane.id
+
+
 def test_a_bad_value_is_refused_naming_its_field_and_nothing_is_stored(
         client: FlaskClient, cards: ReviewFixture, truth_dir: Path) -> None:
     jane = cards.contacts["jane"]

@@ -184,8 +184,6 @@ def _contact(config: ReviewConfig, contact_id: str) -> Contact:
 def _card(config: ReviewConfig, contact: Contact) -> dict[str, Any]:
     """What the page needs to show one card."""
     store = _store(config)
-    status = next((item for item in store.review_list(threshold=config.threshold)
-                   if item["id"] == contact.id), None)
     machine = store.review_machine(contact.id)
     return {
         "id": contact.id,
@@ -195,7 +193,7 @@ def _card(config: ReviewConfig, contact: Contact) -> dict[str, Any]:
         "event": contact.event,
         "met_on": contact.met_on,
         "images": {side: bool(contact.images.get(side)) for side in SIDES},
-        "reviewed_at": status["reviewed_at"] if status else None,
+        "reviewed_at": store.review_reviewed_at(contact.id),
         "machine": editable_fields(machine) if machine else None,
     }
 
