@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from cardscan.model import Contact
 
 FORMAT_HELP = ("csv (cardscan's columns), google (Google Contacts CSV), outlook (Outlook CSV), "
-               "vcard (.vcf), json or jsonl; default: from the output's extension.")
+               "vcard (.vcf), json, jsonl or ics (follow-up reminders); "
+               "default: from the output's extension.")
 
 
 def export_flags(func: Callable[..., Any]) -> Callable[..., Any]:
