@@ -23,7 +23,7 @@ from cardscan.parse.qr import QrContact, parse_payload
 from cardscan.parse.web import find_labelled_handles, find_websites, is_social_host, social_from_site
 
 DEFAULT_REGION = "US"
-MIN_WEB_CONF = 0.3  # a site read from a segment OCR doubts this much is usually a misread e-mail
+MIN_WEB_CONF = 0.12  # a site read from a segment OCR doubts this much is usually a misread e-mail
 _EMAIL_TOKEN = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE_HINT = re.compile(r"\+\s?\d[\d\s().-]{6,}|\d[\d\s().-]{8,}\d")
 
@@ -52,8 +52,10 @@ class _Found:
         self.conf.setdefault(field_name, []).append(value)
 
 
-def _online(segments: list[Segment], found: _Found) -> None:
-    """E-mails, websites and social handles; marks the segments that hold them."""
+def _online(segments: list[Segment], found: _Found) -> list[Segment]:
+    """E-mails, websites and social handles; marks the segments that hold them and returns the
+    text segments found beside them."""
+    extra: list[Segment] = []
     for seg in segments:
         emails = find_emails(seg.text)
         for email in emails:
@@ -83,6 +85,29 @@ def _online(segments: list[Segment], found: _Found) -> None:
             social_here = True
         if emails or social_here:
             seg.used_for = "online"
+            residue = _residue(seg)
+            if residue is not None:
+                extra.append(residue)
+    return extra
+
+
+_ONLINE_LABEL = re.compile(r"^(?:e-?mail|mail|email|e|w|web|website|www|url|courriel|site)\s*[:.]?$", re.I)
+
+
+def _residue(seg: Segment) -> Segment | None:
+    """The words at the start of a segment before its e-mail/website part, when they look like
+    a line of their own ("Jane Doe  E-mail: jane@…" read as one line)."""
+    kept = []
+    for word in seg.words:
+        text = word.text
+        if "@" in text or _ONLINE_LABEL.match(text) or find_websites(text) or "©" in text:
+            break
+        kept.append(word)
+    if len(kept) < 2 or len(kept) == len(seg.words):
+        return None
+    if sum(1 for w in kept if re.search(r"[^\W\d_]{2}", w.text)) < 2:
+        return None
+    return Segment(kept, seg.line_no, seg.side)
 
 
 def _site_key(site: str) -> str:
@@ -175,9 +200,11 @@ def parse_contact(front: OcrPage, back: OcrPage | None, options: Options | None 
     options = options or Options()
     front_segments = page_segments(front, "front")
     back_segments = page_segments(back, "back")
-    everything = front_segments + back_segments
     found = _Found()
-    _online(everything, found)
+    for residue in _online(front_segments + back_segments, found):
+        side = front_segments if residue.side == "front" else back_segments
+        side.append(residue)
+    everything = front_segments + back_segments
 
     # The address: front first, the back when the front has none.
     candidates = [s for s in everything if s.used_for is None and _looks_like_phone_line(s.text)]

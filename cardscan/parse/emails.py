@@ -11,7 +11,9 @@ _AT_VARIANTS = re.compile(r"\s*(?:\(at\)|\[at\]|\{at\}|\(@\)|©|®|＠)\s*", re.
 _SPACED_AT = re.compile(r"(?<=[\w.])\s*@\s*(?=\w)")
 _DOT_VARIANTS = re.compile(r"\s*(?:\(dot\)|\[dot\])\s*", re.IGNORECASE)
 # The address token with the '@' and whatever dotted pieces OCR spaced out after it.
-_AT_TOKEN = re.compile(r"(?:[\w+-]+\s*\.\s*)*\S*@\S*(?:\s*[.,]\s*[a-z0-9-]+\b)*", re.IGNORECASE)
+_AT_TOKEN = re.compile(
+    r"(?:[\w+-]+\s*\.\s*)*\S*@\S*(?:(?<=[.,])\s+(?-i:[a-z]{2,6})\b|\s*[.,]\s*[a-z0-9-]+\b)*", re.IGNORECASE
+)
 _CANDIDATE = re.compile(r"[\w.+'|-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _SPACED_LABEL = re.compile(r"^(?:e|em|e-?mail|mail|courriel)\s*[.:]\s+", re.IGNORECASE)
 _LABEL = re.compile(r"^(?:e-?mail|mail|courriel|correo)[:.]?", re.IGNORECASE)

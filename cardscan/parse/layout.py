@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from cardscan.model import OcrLine, OcrPage, OcrWord
 
 SEPARATORS = frozenset("|•·◆■●▪◦‣∙¦")  # a word made only of these splits a line
+HEIGHT_JUMP = 1.8  # neighbouring words whose glyph heights differ this much are split
 GAP_FACTOR = 2.6  # a gap wider than this many glyph heights starts a new segment
 _STRIP_EDGES = "|•·◆■●▪◦‣∙¦"
 
@@ -72,6 +73,14 @@ def clean_text(text: str) -> str:
     return " ".join(text.split()).strip(_STRIP_EDGES + " ")
 
 
+def _height_jump(a: OcrWord, b: OcrWord) -> bool:
+    """Two neighbours in very different type sizes belong to different lines of the design."""
+    if len(a.text) < 3 or len(b.text) < 3:
+        return False  # short words ("(0)", "&", "E:") have unreliable boxes
+    low, high = sorted((a.height, b.height))
+    return high > HEIGHT_JUMP * max(1, low)
+
+
 def _is_separator(word: OcrWord) -> bool:
     text = word.text.strip()
     return bool(text) and all(c in SEPARATORS for c in text)
@@ -91,7 +100,9 @@ def split_line(line: OcrLine, line_no: int, side: str) -> list[Segment]:
                 segments.append([])
             previous = None
             continue
-        if previous is not None and word.left - previous.right > GAP_FACTOR * glyph and segments[-1]:
+        if previous is not None and segments[-1] and (
+            word.left - previous.right > GAP_FACTOR * glyph or _height_jump(previous, word)
+        ):
             segments.append([])
         segments[-1].append(word)
         previous = word
@@ -116,7 +127,9 @@ def _is_debris(word: OcrWord, others: list[OcrWord]) -> bool:
         return True
     if word.conf < 50:
         return True
-    return word.height > 1.4 * median and word.conf < 80
+    if word.height > 1.4 * median and word.conf < 80:
+        return True
+    return len(text) == 1 and word.height > 2 * median  # a logo mark beside the name
 
 
 def _trim_debris(words: list[OcrWord]) -> list[OcrWord]:

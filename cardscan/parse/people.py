@@ -203,6 +203,35 @@ def _clean_title(text: str) -> str:
     return text.strip(" ,|-–")
 
 
+_GLUED_SUFFIX = re.compile(r"\b(Pvt|Pty|Pte|PVT|PTY|PTE)\.?(Ltd|LTD|Limited|LIMITED)\b")
+
+
+def repair_company(text: str) -> str:
+    """Undo OCR damage to a legal form: "PvtLtd" -> "Pvt Ltd", "Ltg" -> "Ltd"."""
+    text = _GLUED_SUFFIX.sub(lambda m: f"{m.group(1)} {m.group(2)}", text)
+    return re.sub(r"\b(Lt)[gq]\b", r"\1d", text)
+
+
+def _top_line_company(free: list[Segment], name_seg: Segment | None, ranks: dict[int, int], top_line: int,
+                      company_scores: dict[int, float], name_scores: dict[int, float]) -> Segment | None:
+    """No line says "company" by its words: the first line of the card in large type, when it is
+    not a person, a title, a department or a slogan, is the company's name (a logo in letters)."""
+    for s in sorted(free, key=lambda s: s.line_no)[:2]:
+        if s is name_seg or s.line_no > top_line + 1 or ranks[id(s)] > 1:
+            continue
+        words = _tokens(s.text)
+        if not 1 <= len(words) <= 5 or s.conf < 0.6:
+            continue
+        if any(w[:1].islower() and fold(w) not in _PARTICLES for w in words):
+            continue
+        if _title_words(s.text) or _department_only(s.text) or name_scores[id(s)] >= NAME_MIN_SCORE - 0.5:
+            continue
+        if company_scores[id(s)] < 0:
+            continue
+        return s
+    return None
+
+
 def assign(segments: list[Segment], emails: list[str], hosts: list[str]) -> People:
     """Pick name, title, company and department among the free segments of one side."""
     free = [s for s in segments if s.used_for is None and re.search(r"[^\W\d_]{2}", s.text)]
@@ -271,9 +300,14 @@ def assign(segments: list[Segment], emails: list[str], hosts: list[str]) -> Peop
         margin = name_scores[id(name_seg)]
         conf["name"] = round(name_seg.conf * min(1.0, 0.5 + margin / 6), 3)
         used.append(name_seg)
+    fallback = False
+    if company_seg is None:
+        company_seg = _top_line_company(free, name_seg, ranks, top_line, company_scores, name_scores)
+        fallback = company_seg is not None
     if company_seg is not None:
-        result.company = company_seg.text.strip(" ,|")
-        conf["company"] = round(company_seg.conf * min(1.0, 0.45 + company_scores[id(company_seg)] / 7), 3)
+        result.company = repair_company(company_seg.text.strip(" ,|"))
+        certainty = 0.5 if fallback else min(1.0, 0.45 + company_scores[id(company_seg)] / 7)
+        conf["company"] = round(company_seg.conf * certainty, 3)
         used.append(company_seg)
 
     rest = [s for s in free if s not in used]
