@@ -39,7 +39,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -777,13 +777,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         log.print("bench: interrupted")
         return 130
-    print_report(report)
-    try:
+    try:  # the file first: a closed pipe on the table must not lose minutes of measuring
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
         print(f"bench: error: cannot write {args.out}: {exc}", file=sys.stderr)
         return 5
+    with suppress(BrokenPipeError):
+        print_report(report)
     log.print(f"figures written to {args.out}")
     if args.check and not all(check["met"] for check in report["acceptance"]):
         return 1
