@@ -437,7 +437,10 @@ def profile_stages(photos: Photos, engine: str, tmp: Path) -> dict[str, Any]:
     failed = 0
     # As a batch worker runs it: Tesseract single-threaded, set before an engine loads it.
     with env_var("OMP_THREAD_LIMIT", "1"), Store(tmp / "stages.db") as store:
-        ocr = get_engine(options)
+        try:
+            ocr = get_engine(options)
+        except CardscanError as exc:
+            raise BenchError(f"engine {engine!r}: {exc}", exit_code=int(exc.exit_code)) from None
         try:
             warm = read_card_result(photos.cards[0], options, ocr)
             if warm.contact is not None:
