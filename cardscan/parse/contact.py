@@ -245,10 +245,14 @@ def parse_contact(front: OcrPage, back: OcrPage | None, options: Options | None 
     who = people.assign(front_segments, found.emails, found.hosts)
     if back_segments and (who.company is None or who.name is None):
         from_back = people.assign(back_segments, found.emails, found.hosts)
-        for field_name in ("name", "title", "company"):
+        same_person = from_back.name is not None and (
+            who.name is None or _fold(who.name) == _fold(from_back.name))
+        for field_name in ("name", "company", "title", "department"):
             if getattr(who, field_name) is None and getattr(from_back, field_name) is not None:
                 if field_name == "name" and who.company is not None and from_back.name == who.company:
                     continue
+                if field_name in ("title", "department") and not same_person:
+                    continue  # a title on the back is a note unless the back names the person too
                 _take(who, from_back, field_name)
     contact.name, contact.title, contact.company = who.name, who.title, who.company
     contact.given_name, contact.middle_name = who.given_name, who.middle_name
@@ -270,6 +274,10 @@ def parse_contact(front: OcrPage, back: OcrPage | None, options: Options | None 
     contact.confidence = {k: max(0.0, min(1.0, v)) for k, v in confidence.items()}
     contact.raw_text = {"front": front.text, "back": back.text if back else None}
     return contact
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
 
 
 def _take(target: people.People, source: people.People, field_name: str) -> None:

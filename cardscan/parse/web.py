@@ -94,7 +94,7 @@ def find_labelled_handles(text: str) -> list[Social]:
         if service is None:  # "İn".lower() is not "in": a lookalike, not a label
             continue
         if label in ("in", "x", "li", "git", "tw", "gh", "ig") and not (
-            handle.startswith("@") or "/" in handle or text.strip().lower().startswith(label)
+            handle.startswith("@") or "/" in handle or match.start() == len(text) - len(text.lstrip())
         ):
             continue
         if "@" in handle[1:] or ("." in handle.split("/")[0] and "/" in handle):
