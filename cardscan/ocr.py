@@ -323,6 +323,9 @@ def get_engine(options: Options) -> OcrEngine:
     """
     name = options.engine
     if name == "auto":
+        # The models tesserocr loads are the system Tesseract's: without the `tesseract`
+        # command the installation is incomplete, so say how to install it (exit 3).
+        _tesseract_binary()
         name = "tesserocr" if tesserocr_available(options.lang) else "pytesseract"
     if name not in _ENGINES:
         if name == "pytesseract":
