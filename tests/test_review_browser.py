@@ -169,6 +169,14 @@ def test_navigation_filter_and_zoom_keys(page: Page, session: Session) -> None:
     page.keyboard.press("Escape")
     page.keyboard.press("z")
     expect(page.locator("#front-box")).to_have_class("photo zoomed")
+    page.keyboard.press("?")
+    expect(page.locator("#help")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator("#help")).to_be_hidden()
+    page.keyboard.press("n")  # only the cards that need review
+    expect(page.locator("#list li")).to_have_count(3)
+    page.keyboard.press("n")
+    expect(page.locator("#list li")).to_have_count(5)
     page.keyboard.press("/")
     assert _focused(page) == "filter"
     page.keyboard.type("bright")
