@@ -68,6 +68,7 @@ def _worker(conn: Connection, options: Options, engine: OcrEngine | None) -> Non
     # Ctrl-C reaches the whole process group; the parent decides what happens, not each worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _limit_threads()
+    _quiet_native_stderr()
     parent = os.getppid()
     while True:
         try:
@@ -86,6 +87,18 @@ def _worker(conn: Connection, options: Options, engine: OcrEngine | None) -> Non
             conn.send((index, read_one(card, options, engine)))
         except (BrokenPipeError, OSError):
             return
+
+
+def _quiet_native_stderr() -> None:
+    """Leptonica and libtesseract write warnings ("Error in pixScanForForeground") straight to
+    file descriptor 2, which would tear through the progress bar: a worker's goes to /dev/null
+    (its failures come back as results), unless CARDSCAN_DEBUG is set."""
+    if os.environ.get("CARDSCAN_DEBUG"):
+        return
+    with suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
 
 
 def _context() -> Any:
