@@ -325,6 +325,20 @@ def test_a_note_typed_for_a_card_without_a_back_stays_out_of_the_truth(
     assert saved is not None and saved.notes == "wants a demo in May"
 
 
+def test_an_unwritable_sample_set_is_reported_and_the_correction_still_saved(
+        cards: ReviewFixture, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    client = create_app(cards.db, save_truth=blocker, token=TOKEN).test_client()
+    jane = cards.contacts["jane"]
+    response = _save(client, jane.id, {"title": "Senior Product Manager"})
+    assert response.status_code == 500
+    assert "saved in the store, but" in response.get_json()["error"]
+    with Store(cards.db) as store:
+        saved = store.review_get(jane.id)
+    assert saved is not None and saved.title == "Senior Product Manager"
+
+
 def test_without_save_truth_no_sample_is_written(cards: ReviewFixture, tmp_path: Path) -> None:
     client = create_app(cards.db, token=TOKEN).test_client()
     response = _save(client, cards.contacts["jane"].id, {"title": "Senior Product Manager"})

@@ -84,6 +84,11 @@ def create_app(db: Path, *, save_truth: Path | None = None, token: str | None = 
             return jsonify(error=exc.description or exc.name), exc.code
         return exc
 
+    @app.errorhandler(CardscanError)
+    def _cardscan_error(exc: CardscanError) -> Any:
+        # The store was written before the sample set: say what did not happen.
+        return jsonify(error=f"saved in the store, but: {exc}"), 500
+
     @app.teardown_appcontext
     def _close(_exc: BaseException | None) -> None:
         store = g.pop("store", None)
