@@ -30,6 +30,7 @@
     if (!response.ok) {
       const error = new Error(data.error || response.statusText);
       error.field = data.field;
+      error.status = response.status;
       throw error;
     }
     return data;
@@ -228,7 +229,7 @@
         ? await api("POST", `/api/contacts/${encodeURIComponent(id)}/accept`, {})
         : await api("POST", `/api/contacts/${encodeURIComponent(id)}/save`, { fields: collect() });
     } catch (error) {
-      status("Not saved: " + error.message, "error");
+      status((error.status === 500 ? "" : "Not saved: ") + error.message, "error");
       if (error.field) {
         const field = document.querySelector(`.field[data-field="${error.field}"]`);
         if (field) field.classList.add("error");
