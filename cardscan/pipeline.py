@@ -9,7 +9,7 @@ from typing import Any
 
 import cv2
 
-from cardscan import image
+from cardscan import backside, image
 from cardscan.cards import read_sidecar
 from cardscan.followups import set_dates
 from cardscan.model import Card, Contact, OcrPage, image_id
@@ -94,6 +94,11 @@ def read_card_result(card: Card, options: Options, engine: OcrEngine | None = No
         back_bytes = image.load_bytes(card.back)
         timer.add("load", start)
         back = read_side(back_bytes, str(card.back), options, engine, 0, timer, "back")
+        start = time.perf_counter()
+        back.page, turned = backside.read_either_way_up(back.prepared.image, back.page, engine, options)
+        if turned:
+            back.prepared.rotation = (back.prepared.rotation + 180) % 360
+        timer.add("ocr", start)
     start = time.perf_counter()
     contact = parse_contact(front.page, back.page if back else None, options, qr=front.qr)
     timer.add("parse", start)

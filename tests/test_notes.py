@@ -91,3 +91,64 @@ def test_pipeline_appends_sidecar_and_sets_event_and_dates(tmp_path: Path) -> No
     assert contact.event == "Expo 2026"
     assert contact.met_on == "2026-03-14"
     assert contact.follow_up_on == "2026-03-19"
+
+
+def test_contact_lines_with_labels_or_ocr_slips_are_repeats() -> None:
+    front = "Vertexridge Foods\nQuality craftsmanship, honest prices"
+    contact = Contact(name="Íñigo Rodríguez", title="Associate", department="Finance",
+                      emails=["i.rodriguez@vertexridge-foods.es"],
+                      address="331 Fifth Avenue, Chicago, IL 60693", raw_text={"front": front, "back": None})
+    repeats = [line("onigo Rodroguez"), line("Associate"), line("Finance"),
+               line("E i.rodriguez@vertexridge-foods.es"), line("Email: someone@else.example.com"),
+               line("W: vertexridge-foods.es"), line("231 Fifth Avenue, Chicago, IL 093"),
+               line("Quality craftsmanship, honest prices"), line("Vertexridge Foods")]
+    assert notes_from_lines(repeats, contact) is None
+    note = "Met Inigo at the Chicago fair"
+    assert notes_from_lines([line(note)], contact) == note
+
+
+class TwoWays:
+    """An engine that reads the card one way the first time and another the second."""
+
+    name = "two-ways"
+
+    def __init__(self, *pages: OcrPage) -> None:
+        self.pages = list(pages)
+        self.images: list[np.ndarray] = []
+
+    def read(self, image: np.ndarray, options: Options) -> OcrPage:
+        self.images.append(image)
+        return self.pages.pop(0)
+
+
+def page_of(text: str, conf: float) -> OcrPage:
+    return OcrPage(line(text, conf).words, 900, 500)
+
+
+def test_a_poor_back_reading_is_tried_upside_down() -> None:
+    from cardscan.backside import read_either_way_up
+
+    card = np.zeros((500, 900), np.uint8)
+    card[0, 0] = 255
+    upside_down, upright = page_of("uof Buiuado", 50), page_of("opening Jan", 95)
+    engine = TwoWays(upright)
+    page, turned = read_either_way_up(card, upside_down, engine, Options())
+    assert (page, turned) == (upright, True)
+    assert engine.images[0][-1, -1] == 255  # it read the card turned 180°
+    # A good first reading costs no second pass; a turned reading that is not surer is ignored.
+    assert read_either_way_up(card, upright, TwoWays(), Options()) == (upright, False)
+    hard = page_of("Wats the packaag", 55)
+    assert read_either_way_up(card, hard, TwoWays(page_of("xx yy", 60)), Options()) == (hard, False)
+
+
+def test_ink_emphasis_darkens_blue_and_red_pen_only() -> None:
+    from cardscan.backside import ink_emphasis
+
+    photo = np.full((2, 3, 3), 245, np.uint8)  # paper
+    photo[0, 0] = (150, 44, 24)  # blue ink (BGR)
+    photo[0, 1] = (28, 18, 128)  # dark red ink
+    photo[0, 2] = (90, 150, 200)  # wood, orange
+    photo[1, 0] = (40, 40, 40)  # black print
+    out = ink_emphasis(photo)
+    assert out[0, 0, 0] == 24 and out[0, 1, 0] == 18
+    assert out[0, 2, 0] > 140 and out[1, 0, 0] == 40 and out[1, 1, 0] == 245

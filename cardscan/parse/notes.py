@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
+from pathlib import Path
 
 from cardscan.model import Contact, OcrLine, OcrWord
 
@@ -21,40 +23,69 @@ MIN_WORD_CONF = 30.0
 # A short word read with little confidence is usually a speck, a logo edge or a pen stroke.
 MIN_SHORT_WORD_CONF = 55.0
 # A line is debris when its words average under this confidence (0..1).
-MIN_LINE_CONF = 0.45
+MIN_LINE_CONF = 0.35
 # Share of a line's tokens found among the contact's own details for it to count as a repeat.
 REPEAT_SHARE = 0.75
 
 _WORDISH = re.compile(r"[^\W_]", re.UNICODE)
+_EMAIL = re.compile(r"\S+@\S+\.\S+")
+_URL = re.compile(r"(?:https?\W*|www\.)\S+|\S+\.(?:com|net|org|io|co|de|fr|es|it|nl|uk|us|ca|au|eu)\b\S*",
+                  re.IGNORECASE)
+_DATA = Path(__file__).with_name("data")
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(re.sub(r"[^\w\s@.+]", " ", text).split())
+@cache
+def detail_labels() -> frozenset[str]:
+    """Labels such as `Tel.`, `E:`, `Portable` (data/detail_labels.txt), folded."""
+    text = (_DATA / "detail_labels.txt").read_text(encoding="utf-8")
+    return frozenset(
+        _plain(line.strip()) for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+def _plain(text: str) -> str:
+    """Case- and accent-folded: OCR drops accents (`Íñigo` -> `Inigo`) as often as it keeps them."""
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _tokens(text: str) -> list[str]:
-    return [t.strip(".") for t in re.split(r"[\s/|,;:()\[\]]+", _fold(text)) if t.strip(".")]
+    return [t for t in re.split(r"[^\w]+", _plain(text)) if t]
 
 
 def _contact_tokens(contact: Contact) -> set[str]:
     parts: list[str] = [
-        contact.name or "", contact.given_name or "", contact.family_name or "", contact.title or "",
-        contact.department or "", contact.company or "", contact.address or "",
-        *contact.emails, *contact.websites,
+        contact.name or "", contact.given_name or "", contact.middle_name or "",
+        contact.family_name or "", contact.title or "", contact.department or "",
+        contact.company or "", contact.address or "", *contact.emails, *contact.websites,
     ]
-    for phone in contact.phones:
-        parts.append(phone.raw)
-    for social in contact.social:
-        parts.append(social.handle)
-    tokens: set[str] = set()
-    for part in parts:
-        tokens.update(_tokens(part))
-        # `www.acme.com` also covers a heading `ACME` and an `acme.com` printed on the back
-        for token in _tokens(part):
-            tokens.update(t for t in re.split(r"[.@]", token) if len(t) > 2)
-            tokens.add(token.removeprefix("www.").rsplit("@", 1)[-1])
-    return tokens
+    parts += [phone.raw for phone in contact.phones]
+    parts += [social.handle for social in contact.social]
+    return {token for part in parts for token in _tokens(part)}
+
+
+def _near(token: str, known: set[str]) -> bool:
+    """Known, or one OCR slip away from a known word (two for long words): `Rodroguez`."""
+    if token in known:
+        return True
+    if len(token) < 3:
+        return False
+    allowed = 1 if len(token) < 8 else 2
+    return any(abs(len(k) - len(token)) <= allowed and _distance(token, k, allowed) <= allowed
+               for k in known if len(k) >= 3)
+
+
+def _distance(a: str, b: str, cap: int) -> int:
+    """Levenshtein distance, giving up (returning cap + 1) once it exceeds `cap`."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+        if min(current) > cap:
+            return cap + 1
+        previous = current
+    return previous[-1]
 
 
 def _digits(text: str) -> str:
@@ -71,20 +102,37 @@ def _keep_word(word: OcrWord) -> bool:
     return not (alnum <= 2 and word.conf < MIN_SHORT_WORD_CONF and not text.isdigit())
 
 
-def _is_repeat(text: str, known: set[str], phone_digits: set[str]) -> bool:
-    tokens = _tokens(text)
-    if not tokens:
-        return True
+def _is_repeat(
+    text: str, known: set[str], front: set[str], front_lines: set[str], phone_digits: set[str]
+) -> bool:
+    """A line that says again what the card already says: the contact's details (with their
+    labels, an OCR slip allowed), a phone or e-mail line, or a line of the front's text."""
     digits = _digits(text)
-    if len(digits) >= 7 and any(digits in d or d in digits for d in phone_digits):
+    if len(digits) >= 7 and any(d and (d in digits or digits[-9:] in d) for d in phone_digits):
         return True
-    repeated = sum(1 for t in tokens if t in known)
-    return repeated / len(tokens) >= REPEAT_SHARE
+    rest = _URL.sub(" ", _EMAIL.sub(" ", text))
+    addresses = rest != text
+    tokens = _tokens(rest)
+    labels = detail_labels()
+    words = [t for t in tokens if t not in labels]
+    if not words:
+        return addresses or bool(tokens)  # "E: jane@acme.com", or labels alone
+    if len(words) >= 2 and sum(_near(t, known) for t in words) / len(words) >= REPEAT_SHARE:
+        return True
+    if len(words) == 1 and words[0] in known:
+        return True  # "Associate", "Tel: 0467": a detail on its own
+    original = _tokens(text)
+    if " ".join(original) in front_lines:
+        return True
+    return len(original) >= 3 and sum(t in front for t in original) / len(original) >= REPEAT_SHARE
 
 
 def note_lines(lines: list[OcrLine], contact: Contact) -> list[str]:
     """The lines of a note, cleaned, in reading order (the order given)."""
     known = _contact_tokens(contact)
+    front_text = contact.raw_text.get("front") or ""
+    front = set(_tokens(front_text))
+    front_lines = {" ".join(_tokens(line)) for line in front_text.splitlines()}
     phone_digits = {_digits(p.number)[-9:] for p in contact.phones if len(_digits(p.number)) >= 7}
     kept: list[str] = []
     for line in lines:
@@ -96,7 +144,7 @@ def note_lines(lines: list[OcrLine], contact: Contact) -> list[str]:
         text = " ".join(w.text for w in words).strip()
         if sum(ch.isalnum() for ch in text) < 3:
             continue  # "a", "Il", "—ee": marks on the card, not writing
-        if _is_repeat(text, known, phone_digits):
+        if _is_repeat(text, known, front, front_lines, phone_digits):
             continue
         kept.append(text)
     return kept
