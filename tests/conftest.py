@@ -26,24 +26,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             if "browser" in item.keywords:
                 item.add_marker(pytest.mark.skip(
                     reason=f"{CHROMIUM} is not installed: sh tools/install-browser.sh (CI never skips)"))
-    if shutil.which("tesseract"):
+    if shutil.which("tesseract") or IN_CI:
         return
     for item in items:
         if "tesseract" in item.keywords:
-            if IN_CI:
-                item.add_marker(pytest.mark.usefixtures("_tesseract_must_exist"))
-            else:
-                item.add_marker(pytest.mark.skip(reason="Tesseract is not installed (CI never skips)"))
-
-
-@pytest.fixture
-def _tesseract_must_exist() -> None:
-    if not shutil.which("tesseract"):
-        pytest.fail("CI=true but Tesseract is not installed: tests that need it must run")
+            item.add_marker(pytest.mark.skip(reason="Tesseract is not installed (CI never skips)"))
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     # A hook, not a `usefixtures` mark: marks added after collection do not pull in fixtures.
+    if IN_CI and "tesseract" in item.keywords and not shutil.which("tesseract"):
+        pytest.fail("CI=true but Tesseract is not installed: tests that need it must run")
     if IN_CI and "browser" in item.keywords and not CHROMIUM.exists():
         pytest.fail(f"CI=true but {CHROMIUM} is not installed: browser tests must run "
                     "(sh tools/install-browser.sh)")
