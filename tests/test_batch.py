@@ -123,18 +123,19 @@ def test_pdf_and_tiff_pages_are_cards(tmp_path: Path, log: Path) -> None:
 def test_a_hung_card_times_out_and_a_crash_fails_one_card(
     tmp_path: Path, log: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(batch, "GRACE_SECONDS", 0.5)
+    # generous for the cards that do finish, even on a loaded machine; only the hung one waits
+    monkeypatch.setattr(batch, "GRACE_SECONDS", 2.5)
     write_photo(tmp_path / "in" / "a-hangs.png", HANGS)
     write_photo(tmp_path / "in" / "b-crashes.png", CRASHES)
     for person in range(1, 7):
         write_photo(tmp_path / "in" / f"c-{person}.png", person)
     cards = [Card(p) for p in discover.find_images([tmp_path / "in"])]
     with Store(tmp_path / "cards.db") as store:
-        summary = batch.import_cards(cards, store, Options(timeout=0.5), workers=2)
+        summary = batch.import_cards(cards, store, Options(timeout=2.5), workers=2)
         assert store.count() == 6
     assert summary.new == 6
     assert sorted(summary.failures) == [
-        (str(tmp_path / "in" / "a-hangs.png"), "timed out after 1s (the OCR hung; the card was abandoned)"),
+        (str(tmp_path / "in" / "a-hangs.png"), "timed out after 5s (the OCR hung; the card was abandoned)"),
         (str(tmp_path / "in" / "b-crashes.png"), "the worker reading it died (killed by signal 9)"),
     ]
 
