@@ -109,6 +109,23 @@ def _matches(text: str, region: str) -> list[phonenumbers.PhoneNumberMatch]:
         return []
 
 
+def _region_score(text: str, matches: list[phonenumbers.PhoneNumberMatch]) -> float:
+    """How well a region reads a segment's numbers: valid numbers, and numbers whose range agrees
+    with their label (a mobile range after "M", a fixed line after "Office")."""
+    score = 0.0
+    for match in matches:
+        if not phonenumbers.is_valid_number(match.number):
+            continue
+        score += 1.0
+        kind, _ = label_kind(text[: match.start])
+        number_type = phonenumbers.number_type(match.number)
+        if kind == "mobile" and number_type == PhoneNumberType.MOBILE:
+            score += 0.5
+        elif kind in ("work", "fax") and number_type == PhoneNumberType.FIXED_LINE:
+            score += 0.5
+    return score
+
+
 def _valid_count(matches: list[phonenumbers.PhoneNumberMatch]) -> int:
     return sum(1 for m in matches if phonenumbers.is_valid_number(m.number))
 
@@ -127,11 +144,12 @@ def find_phones(text: str, region: str, address_like: bool = False,
     previous_kind: str | None = None
     matches = _matches(text, region)
     if alternatives and _valid_count(matches) < len(_LONG_DIGIT_RUN.findall(text)):
+        best = _region_score(text, matches)
         for alternative in alternatives:
             other = _matches(text, alternative)
-            if _valid_count(other) > _valid_count(matches):
-                matches = other
-                break
+            score = _region_score(text, other)
+            if score > best:
+                matches, best = other, score
     for match in matches:
         prefix = text[previous_end:match.start]
         kind, label_at = label_kind(prefix)
