@@ -119,9 +119,7 @@ def _region_score(text: str, matches: list[phonenumbers.PhoneNumberMatch]) -> fl
         score += 1.0
         kind, _ = label_kind(text[: match.start])
         number_type = phonenumbers.number_type(match.number)
-        if kind == "mobile" and number_type == PhoneNumberType.MOBILE:
-            score += 0.5
-        elif kind in ("work", "fax") and number_type == PhoneNumberType.FIXED_LINE:
+        if (kind == "mobile" and number_type == PhoneNumberType.MOBILE) or (kind in ("work", "fax") and number_type == PhoneNumberType.FIXED_LINE):
             score += 0.5
     return score
 
