@@ -24,13 +24,16 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cardscan.errors import CardscanError, ExitCode, InputError, MissingDependencyError
 from cardscan.model import Card
 from cardscan.ocr import OcrEngine
 from cardscan.options import Options
 from cardscan.pipeline import CardResult, read_card_result
+
+if TYPE_CHECKING:
+    from cardscan.store import Store
 
 # Seconds a card may take beyond its sides' OCR time-outs (loading and the image stage).
 GRACE_SECONDS = 30.0
@@ -335,14 +338,14 @@ def failure_reason(card: Card, error: str) -> str:
 
 def import_cards(
     cards: Sequence[Card],
-    store: Any,
+    store: Store,
     options: Options,
     workers: int | None = None,
     force: bool = False,
     engine: OcrEngine | None = None,
     on_card: Callable[[CardEvent], None] | None = None,
 ) -> ImportSummary:
-    """Read the cards into `store` (a `cardscan.store.Store`), each committed as it finishes.
+    """Read the cards into the store, each committed as it finishes.
 
     Cards whose photos are stored already are skipped (read again with `force`); a photo found
     twice is read once. Ctrl-C stops the import: what was stored stays stored and the summary
