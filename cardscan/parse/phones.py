@@ -118,8 +118,9 @@ def _region_score(text: str, matches: list[phonenumbers.PhoneNumberMatch]) -> fl
             continue
         score += 1.0
         kind, _ = label_kind(text[: match.start])
-        number_type = phonenumbers.number_type(match.number)
-        if (kind == "mobile" and number_type == PhoneNumberType.MOBILE) or (kind in ("work", "fax") and number_type == PhoneNumberType.FIXED_LINE):
+        expected = {"mobile": PhoneNumberType.MOBILE, "work": PhoneNumberType.FIXED_LINE,
+                    "fax": PhoneNumberType.FIXED_LINE}.get(kind or "")
+        if expected is not None and phonenumbers.number_type(match.number) == expected:
             score += 0.5
     return score
 
