@@ -243,7 +243,7 @@ def parse_contact(front: OcrPage, back: OcrPage | None, options: Options | None 
     confidence["region"] = 0.95 if address and address.region else 0.8 if inferred else 0.4
 
     who = people.assign(front_segments, found.emails, found.hosts)
-    if back_segments and (who.company is None or who.name is None):
+    if back_segments and (who.company is None or who.name is None or who.title is None):
         from_back = people.assign(back_segments, found.emails, found.hosts)
         same_person = from_back.name is not None and (
             who.name is None or _fold(who.name) == _fold(from_back.name))
