@@ -20,6 +20,12 @@ _GERMANIC_STREET = re.compile(
     r"vej|gade|gatan|vägen|gata)\b", re.IGNORECASE)
 
 
+# "100 Bishopsgate", "Carrer de Balmes, 227": a street with no street word, trusted only right
+# above a postcode line.
+_NUMBERED_PLACE = re.compile(r"^(?:\d{1,5}[a-zA-Z]?,?\s+[^\W\d]{3,}(?:\s+[^\W\d]+){0,3}|"
+                             r"[^\W\d]{3,}(?:\s+[^\W\d]+){0,3},?\s+\d{1,5}[a-zA-Z]?)$")
+
+
 @dataclass
 class PostcodeHit:
     country: str | None  # None: the pattern is shared by several countries
@@ -174,7 +180,9 @@ def find_address(segments: list[Segment]) -> Address | None:
     current = anchor
     for _ in range(3):
         above = [s for s in free if s not in block and _adjacent(s, current) and s.line_no < current.line_no]
-        above = [s for s in above if (is_street(s.text) or _UNIT.match(s.text)) and not hits.get(id(s))]
+        above = [s for s in above if (is_street(s.text) or _UNIT.match(s.text)
+                                      or (current is anchor and _NUMBERED_PLACE.match(s.text)))
+                 and not hits.get(id(s))]
         if not above:
             break
         current = max(above, key=lambda s: s.line_no)

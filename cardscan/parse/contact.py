@@ -70,7 +70,8 @@ def _online(segments: list[Segment], found: _Found) -> list[Segment]:
             if social is not None:
                 handles.append(social)
                 continue
-            if is_social_host(host) or seg.conf < MIN_WEB_CONF:
+            explicit = site.lower().startswith("www.") or "://" in rest
+            if is_social_host(host) or (seg.conf < MIN_WEB_CONF and not explicit):
                 continue
             if all(_site_key(site) != _site_key(w) for w in found.websites):
                 found.websites.append(site)

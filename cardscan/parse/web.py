@@ -47,8 +47,12 @@ def _host_ok(host: str, tld: str) -> bool:
     return not (len(labels) == 2 and len(labels[0]) < 2)
 
 
+_SPACED_TLD = re.compile(r"((?:https?://|www\.)[\w.-]*\.)\s+([a-z]{2,6})\b")
+
+
 def find_websites(text: str) -> list[tuple[str, str]]:
     """(printed site without scheme, host) pairs in one segment; not inside e-mail addresses."""
+    text = _SPACED_TLD.sub(r"\1\2", text)  # OCR put a space after the last dot: "www.acme. io"
     found = []
     for match in _WEB.finditer(text):
         site = match.group(1)
