@@ -242,3 +242,38 @@ def test_vcard_corrects_misread_fields() -> None:
     assert contact.emails == ["jane.doe@acme.com"]
     assert [p.number for p in contact.phones] == ["+14155550199"]
     assert contact.company == "ACME Robotics, Inc."
+
+
+def test_name_read_on_one_line_with_the_email() -> None:
+    words = [
+        OcrWord("Meera", 40, 20, 120, 46, 96, block=1, paragraph=1, line=1),
+        OcrWord("Mehta", 170, 20, 120, 46, 96, block=1, paragraph=1, line=1),
+        OcrWord("E-mail:", 320, 30, 90, 21, 93, block=1, paragraph=1, line=1),
+        OcrWord("meera@coastalmark.in", 420, 30, 260, 21, 93, block=1, paragraph=1, line=1),
+    ]
+    contact = parse_contact(OcrPage(words=words, width=1000, height=600), None)
+    assert contact.name == "Meera Mehta"
+    assert contact.emails == ["meera@coastalmark.in"]
+
+
+def test_logo_mark_is_not_part_of_the_company() -> None:
+    words = [
+        OcrWord("O", 40, 10, 100, 150, 95, block=1, paragraph=1, line=1),
+        OcrWord("Maplepeak,", 160, 40, 220, 63, 91, block=1, paragraph=1, line=1),
+        OcrWord("Inc.", 390, 40, 80, 46, 95, block=1, paragraph=1, line=1),
+    ]
+    contact = parse_contact(OcrPage(words=words, width=1000, height=600), None)
+    assert contact.company == "Maplepeak, Inc."
+
+
+@pytest.mark.parametrize(("lines", "street"), [
+    (["100 Bishopsgate", "Edinburgh, EH2 6SW"], "100 Bishopsgate"),
+    (["Carrer de Balmes, 227", "08030 Barcelona"], "Carrer de Balmes, 227"),
+])
+def test_numbered_street_above_a_postcode(lines: list[str], street: str) -> None:
+    contact = parse_contact(page("Jane Doe", *lines), None)
+    assert contact.address is not None and contact.address.startswith(street)
+
+
+def test_spaced_tld_in_a_web_address() -> None:
+    assert [site for site, _ in find_websites("w. https://www.patel-smith. io")] == ["www.patel-smith.io"]
