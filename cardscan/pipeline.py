@@ -16,7 +16,7 @@ from cardscan.model import Card, Contact, OcrPage, image_id
 from cardscan.ocr import OcrEngine, get_engine
 from cardscan.options import Options
 from cardscan.parse import parse_contact
-from cardscan.parse.notes import join_notes
+from cardscan.parse.notes import drop_repeats, join_notes
 from cardscan.parse.qr import decode as decode_qr
 
 
@@ -106,7 +106,7 @@ def read_card_result(card: Card, options: Options, engine: OcrEngine | None = No
     contact.id = image_id(front_bytes + suffix)
     contact.images = {"front": str(card.front), "back": str(card.back) if card.back else None}
     contact.event = options.event
-    contact.notes = join_notes(contact.notes, read_sidecar(card.sidecar))
+    contact.notes = join_notes(drop_repeats(contact.notes, contact), read_sidecar(card.sidecar))
     set_dates(contact, front_bytes, options.follow_up_days)
     diagnostics = {
         "corners": front.prepared.corners,

@@ -152,3 +152,12 @@ def test_ink_emphasis_darkens_blue_and_red_pen_only() -> None:
     out = ink_emphasis(photo)
     assert out[0, 0, 0] == 24 and out[0, 1, 0] == 18
     assert out[0, 2, 0] > 140 and out[1, 0, 0] == 40 and out[1, 1, 0] == 245
+
+
+def test_drop_repeats_checks_the_note_against_the_final_contact() -> None:
+    from cardscan.parse.notes import drop_repeats
+
+    contact = Contact(name="Íñigo Rodríguez", company="Vertexridge Foods S.A.")
+    assert drop_repeats("onigo Rodroguez\nwants samples in May", contact) == "wants samples in May"
+    assert drop_repeats("Vertexridge Foods", contact) is None
+    assert drop_repeats(None, contact) is None

@@ -127,13 +127,38 @@ def _is_repeat(
     return len(original) >= 3 and sum(t in front for t in original) / len(original) >= REPEAT_SHARE
 
 
+class _Repeats:
+    """What a contact already says, to tell a note from a repeat of the card's details."""
+
+    def __init__(self, contact: Contact) -> None:
+        self.known = _contact_tokens(contact)
+        front_text = contact.raw_text.get("front") or ""
+        self.front = set(_tokens(front_text))
+        self.front_lines = {" ".join(_tokens(line)) for line in front_text.splitlines()}
+        self.phone_digits = {
+            _digits(p.number)[-9:] for p in contact.phones if len(_digits(p.number)) >= 7
+        }
+
+    def __contains__(self, text: str) -> bool:
+        return _is_repeat(text, self.known, self.front, self.front_lines, self.phone_digits)
+
+
+def drop_repeats(notes: str | None, contact: Contact) -> str | None:
+    """The note without the lines that repeat the contact's (final) details.
+
+    The pipeline runs this once every field is known: a line such as a name read on the back
+    may only be recognisable as a repeat after the back has filled in the front's fields.
+    """
+    if not notes:
+        return None
+    repeats = _Repeats(contact)
+    kept = [line for line in notes.splitlines() if line.strip() and line.strip() not in repeats]
+    return "\n".join(kept) if kept else None
+
+
 def note_lines(lines: list[OcrLine], contact: Contact) -> list[str]:
     """The lines of a note, cleaned, in reading order (the order given)."""
-    known = _contact_tokens(contact)
-    front_text = contact.raw_text.get("front") or ""
-    front = set(_tokens(front_text))
-    front_lines = {" ".join(_tokens(line)) for line in front_text.splitlines()}
-    phone_digits = {_digits(p.number)[-9:] for p in contact.phones if len(_digits(p.number)) >= 7}
+    repeats = _Repeats(contact)
     kept: list[str] = []
     for line in lines:
         if not line.words or line.conf < MIN_LINE_CONF:
@@ -144,7 +169,7 @@ def note_lines(lines: list[OcrLine], contact: Contact) -> list[str]:
         text = " ".join(w.text for w in words).strip()
         if sum(ch.isalnum() for ch in text) < 3:
             continue  # "a", "Il", "—ee": marks on the card, not writing
-        if _is_repeat(text, known, front, front_lines, phone_digits):
+        if text in repeats:
             continue
         kept.append(text)
     return kept
