@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import json
 from datetime import date, timedelta
+from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from cardscan.followups import exif_date, follow_up_on, followups, parse_exif_date, set_dates
@@ -142,3 +144,34 @@ def test_ics_folds_long_lines_on_character_boundaries() -> None:
     assert all(len(line) <= 75 for line in lines)
     assert "".join(line.decode("utf-8")[1:] if i else line.decode("utf-8")
                    for i, line in enumerate(lines)) == "DESCRIPTION:Notiz: Grüße\\, " + "ü" * 80
+
+
+@pytest.mark.tesseract
+def test_import_with_event_then_followups_due_lists_the_notes(samples_dir, tmp_path, capsys) -> None:
+    """The issue's acceptance on a small copy of the samples: a handwritten back, a sidecar."""
+    import shutil
+
+    from cardscan.cli import main
+    from cardscan.evaluate import token_f1
+
+    truth = json.loads((samples_dir / "truth" / "card-023.json").read_text(encoding="utf-8"))
+    expo = tmp_path / "expo"
+    expo.mkdir()
+    for name in ("card-023.jpg", "card-023-back.jpg", "card-002.jpg"):
+        shutil.copy(samples_dir / name, expo / name)
+    (expo / "card-002.txt").write_text("Asked for the 2026 catalogue\n", encoding="utf-8")
+    db = tmp_path / "cards.db"
+    args = ["import", str(expo), "--db", str(db), "--event", "Expo 2026", "--workers", "1", "-q"]
+    assert main(args) == 0
+    capsys.readouterr()
+    assert main(["followups", "--db", str(db), "--due", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []  # no EXIF date: due 3 days after the import
+    as_of = (date.today() + timedelta(days=3)).isoformat()
+    assert main(["followups", "--db", str(db), "--due", "--as-of", as_of, "--json"]) == 0
+    due = {Path(c["images"]["front"]).name: c for c in json.loads(capsys.readouterr().out)}
+    assert set(due) == {"card-023.jpg", "card-002.jpg"}
+    assert token_f1(truth["notes"], due["card-023.jpg"]["notes"]) >= 0.8
+    assert due["card-002.jpg"]["notes"] == "Asked for the 2026 catalogue"
+    assert {c["event"] for c in due.values()} == {"Expo 2026"}
+    assert {c["follow_up_on"] for c in due.values()} == {as_of}
+    assert due["card-023.jpg"]["images"]["back"].endswith("card-023-back.jpg")
