@@ -30,7 +30,7 @@ from cardscan.errors import CardscanError, ExitCode, InputError, MissingDependen
 from cardscan.model import Card
 from cardscan.ocr import OcrEngine
 from cardscan.options import Options
-from cardscan.pipeline import CardResult, read_card_result
+from cardscan.pipeline import CardResult, path_text, read_card_result
 
 if TYPE_CHECKING:
     from cardscan.store import Store
@@ -366,7 +366,7 @@ def import_cards(
 
     def fail(card: Card, reason: str, exit_code: int) -> None:
         summary.failures.append((card.label, reason))
-        store.record_failure(str(card.front), card.page, reason, exit_code)
+        store.record_failure(path_text(card.front), card.page, reason, exit_code)
         report(CardEvent(card, "failed", error=reason))
 
     def settle_twin(card: Card, failed: tuple[str, int] | None) -> None:

@@ -64,11 +64,12 @@ def _is_card_file(path: Path) -> bool:
         return False
 
 
-def find_images(roots: Iterable[Path]) -> list[Path]:
+def find_images(roots: Iterable[Path], problems: list[InputError] | None = None) -> list[Path]:
     """Card photo files under the roots (recursively), sorted by path.
 
     A root that is a file is taken as given. Raises InputError (exit 2) for a root that does
-    not exist or is neither a file nor a folder.
+    not exist or is neither a file nor a folder. Folders that cannot be opened are added to
+    `problems` (when given), for the caller to list as failures.
     """
     found: dict[Path, None] = {}
     seen_files: set[tuple[int, int]] = set()
@@ -80,14 +81,17 @@ def find_images(roots: Iterable[Path]) -> list[Path]:
         if root.is_file():
             found[root] = None
         elif root.is_dir():
-            for path in _walk(root, seen_dirs, seen_files):
+            for path in _walk(root, seen_dirs, seen_files, problems):
                 found[path] = None
         else:
             raise InputError(root, "not a file or a folder")
     return sorted(found)
 
 
-def _walk(folder: Path, seen_dirs: set[tuple[int, int]], seen_files: set[tuple[int, int]]) -> list[Path]:
+def _walk(
+    folder: Path, seen_dirs: set[tuple[int, int]], seen_files: set[tuple[int, int]],
+    problems: list[InputError] | None = None,
+) -> list[Path]:
     """Card files under one folder; an explicit stack (no recursion limit), folders in name order."""
     found: list[Path] = []
     stack = [folder]
@@ -103,7 +107,9 @@ def _walk(folder: Path, seen_dirs: set[tuple[int, int]], seen_files: set[tuple[i
         seen_dirs.add(identity)
         try:
             entries = sorted(os.scandir(current), key=lambda e: e.name)
-        except OSError:  # unreadable folder: nothing to find in it
+        except OSError as exc:  # an unreadable folder: said, not silently passed over
+            if problems is not None:
+                problems.append(InputError(current, f"cannot open the folder: {exc.strerror or exc}"))
             continue
         subfolders = []
         for entry in entries:
@@ -115,7 +121,9 @@ def _walk(folder: Path, seen_dirs: set[tuple[int, int]], seen_files: set[tuple[i
                     subfolders.append(path)
                     continue
                 is_file = entry.is_file()
-            except OSError:
+            except OSError:  # a link to itself (ELOOP), an entry that cannot be examined
+                if path.suffix.lower() in IMAGE_SUFFIXES:
+                    found.append(path)  # named like a photo: reading it fails with the reason
                 continue
             if not is_file:
                 if entry.is_symlink() and path.suffix.lower() in IMAGE_SUFFIXES:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,7 @@ import cv2
 
 from cardscan import backside, image
 from cardscan.cards import read_sidecar
+from cardscan.errors import InputError
 from cardscan.followups import set_dates
 from cardscan.model import Card, Contact, OcrPage, image_id
 from cardscan.ocr import OcrEngine, get_engine
@@ -104,9 +106,10 @@ def read_card_result(card: Card, options: Options, engine: OcrEngine | None = No
     timer.add("parse", start)
     suffix = bytes([card.page]) if card.page else b""
     contact.id = image_id(front_bytes + suffix)
-    contact.images = {"front": str(card.front), "back": str(card.back) if card.back else None}
+    contact.images = {"front": path_text(card.front), "back": path_text(card.back) if card.back else None}
     contact.event = options.event
     contact.notes = join_notes(drop_repeats(contact.notes, contact), read_sidecar(card.sidecar))
+    _check_found(card, front, back, contact)
     set_dates(contact, front_bytes, options.follow_up_days)
     diagnostics = {
         "corners": front.prepared.corners,
@@ -114,6 +117,37 @@ def read_card_result(card: Card, options: Options, engine: OcrEngine | None = No
         "timings": timer.seconds,
     }
     return CardResult(card=card, contact=contact, diagnostics=diagnostics)
+
+
+def path_text(path: Path | str) -> str:
+    """A path as text that can be stored and exported (UTF-8): a file name that is not valid
+    UTF-8 (a Windows or old Mac name synced to Linux) shows its odd bytes as `\\xNN`, instead
+    of carrying lone surrogates that SQLite, CSV and JSON writers refuse."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
+    return text
+
+
+# What makes a contact worth storing: a photo that yields none of these (a blank page, a
+# landscape, a screenshot of a chart) is a failed card with its reason, not an empty contact.
+# A note (the back's, or the user's sidecar file) counts: it is the user's own data.
+CONTACT_DETAILS = ("name", "company", "title", "emails", "phones", "websites", "address", "social", "notes")
+
+
+def _check_found(card: Card, front: SideReading, back: SideReading | None, contact: Contact) -> None:
+    """InputError (the card fails, exit 2 alone / 6 in a batch) when the photos hold no card."""
+    if any(getattr(contact, name) for name in CONTACT_DETAILS):
+        return
+    sides = [front] if back is None else [front, back]
+    text = " ".join(word.text for side in sides for word in side.page.words).strip()
+    if not text and not front.qr:
+        raise InputError(card.label, "no text found on the card")
+    shown = " ".join(text.split())
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    raise InputError(card.label, f"no contact details found on the card (read: {shown!r})")
 
 
 def read_card(card: Card, options: Options, engine: OcrEngine | None = None) -> Contact:

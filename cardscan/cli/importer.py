@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,18 @@ from cardscan.errors import InputError
 if TYPE_CHECKING:
     from cardscan.batch import CardEvent
     from cardscan.export import ExportOptions
+
+
+def one_line(text: str) -> str:
+    """A failure as exactly one line, whatever the file name holds: a newline, a tab or another
+    control character in a name is shown as its escape (`\\n`), and a name that is not valid
+    UTF-8 shows its raw bytes as `\\xNN`."""
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in ("Cc", "Zl", "Zp")
+        else f"\\x{ord(ch) - 0xDC00:02x}" if 0xDC80 <= ord(ch) <= 0xDCFF
+        else ch
+        for ch in text
+    )
 
 
 @cli.command(name="import")
@@ -55,8 +68,11 @@ def import_(folders: tuple[Path, ...], db: Path | None, output: str | None, fmt:
 
     options = _options(lang, region, engine, timeout, event=event, follow_up_days=follow_up_days)
     fmt = resolve_export(output, fmt, export_options)
-    images = discover.find_images(folders)
+    unreadable: list[InputError] = []  # folders that could not be opened
+    images = discover.find_images(folders, unreadable)
     if not images:
+        if unreadable:
+            raise unreadable[0]
         raise InputError(", ".join(map(str, folders)), "no card photos found")
     pairing = cards_mod.pair_cards(images, pair)
     all_cards = discover.expand_pages(pairing.cards)
@@ -77,14 +93,15 @@ def import_(folders: tuple[Path, ...], db: Path | None, output: str | None, fmt:
                     return
                 progress.advance(task)
                 if event.outcome == "failed" and not progress.disable:
-                    progress.console.print(f"failed: {event.card.label}: {event.error}",
+                    progress.console.print(one_line(f"failed: {event.card.label}: {event.error}"),
                                            markup=False, highlight=False)
 
             summary = import_cards(all_cards, store, options, workers, force=force, on_card=on_card)
+        summary.failures.extend((problem.path, problem.reason) for problem in unreadable)
         click.echo(("interrupted: " if summary.interrupted else "") + summary.line()
                    + f"; store: {store.path}", err=True)
         for label, reason in sorted(summary.failures):
-            click.echo(f"cardscan: failed: {label}: {reason}", err=True)
+            click.echo(one_line(f"cardscan: failed: {label}: {reason}"), err=True)
         if output and not summary.interrupted:
             assert fmt is not None
             export_contacts(store.contacts(), output, fmt, export_options)
