@@ -182,7 +182,7 @@ def _candidate_outlines(small: np.ndarray, evidence: _Evidence) -> Iterator[np.n
     # 2. Colour distance from the desk, the desk being what the photo's border shows.
     desk = np.full_like(evidence.lab, np.round(evidence.desk).astype(np.uint8))
     distance = cv2.transform(cv2.absdiff(evidence.lab, desk), np.ones((1, 3), np.float32))  # L1
-    distance = cv2.normalize(distance, None, 0, 255, cv2.NORM_MINMAX, cv2.CV_8U)
+    distance = cv2.convertScaleAbs(distance, alpha=255.0 / max(1.0, float(distance.max())))
     _, far = cv2.threshold(distance, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     masks.append(far)
     # 3. Brightness: a light card on a dark desk, or the reverse.
