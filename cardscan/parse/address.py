@@ -136,6 +136,20 @@ def _strip_label(text: str) -> str:
     return _ADDRESS_LABEL.sub("", text, count=1).strip() if re.match(r"^\w+\s*\w*\s*[:]", text) else text
 
 
+def language_region(text: str) -> str | None:
+    return _language_region(text, ())
+
+
+def country_in_text(text: str) -> str | None:
+    """A country named anywhere in the text as a whole word (weaker than in the address)."""
+    names = lexicon().country_names
+    folded = " " + fold(text) + " "
+    for name, region in names.items():
+        if len(name) > 3 and f" {name} " in folded:
+            return region
+    return None
+
+
 def _language_region(text: str, candidates: tuple[str, ...]) -> str | None:
     """Pick among countries sharing a postcode shape by the street words' language."""
     lowered = text.lower()
@@ -148,6 +162,7 @@ def _language_region(text: str, candidates: tuple[str, ...]) -> str | None:
         ("NL", r"\b(?:straat|laan|gracht|plein|nederland)\b"),
         ("AT", r"\b(?:wien|österreich|austria)\b"),
         ("CH", r"\b(?:zürich|schweiz|suisse|switzerland|genève)\b"),
+        ("IN", r"\b(?:nagar|marg|colony|chowk|mohalla|india)\b"),
     )
     for region, pattern in hints:
         if (not candidates or region in candidates) and re.search(pattern, lowered):

@@ -158,6 +158,11 @@ def _hinted_regions(segments: list[Segment]) -> tuple[str, ...]:
         for word in re.findall(r"[^\W\d_]+", seg.text.lower()):
             for region in label_regions.get(word, ()):
                 votes[region] += 1
+    text = " ".join(seg.text for seg in segments)
+    for named in (addresses.country_in_text(text), addresses.city_region(text),
+                  addresses.language_region(text)):
+        if named:
+            votes[named] += 2
     return tuple(region for region, _ in votes.most_common())
 
 

@@ -18,6 +18,8 @@ _LOOKALIKE_RE = re.compile(r"(?<=[\d\s()./-])([OoDQlI|iSBZ])(?=[\d\s()./-]*\d)")
 _DATE = re.compile(r"^\s*\d{1,2}\s*[./-]\s*\d{1,2}\s*[./-]\s*(?:\d{4}|\d{2})\s*$")
 _LABEL_CHARS = re.compile(r"[^\w/&+]+")
 _ZERO_LABEL = re.compile(r"(?:(?<=^)|(?<=\s))0(\s*:)")  # "0: 0161 …" is the label O (office)
+_COUNTRY_TAG = re.compile(r"\(\s*[A-Z]{2,3}\s*\)\s*$")  # "M: (TH) +66 …": the country, not a label
+_PAREN_COUNTRY = re.compile(r"^\(\s*[1-9]\d?\s*\)")  # "(65) 6486 8189": Singapore style
 _JOINERS = re.compile(r"^[\s,;/&|]*(?:or|ou|oder|und|and)?[\s,;/&|]*$", re.IGNORECASE)
 
 
@@ -45,7 +47,7 @@ def label_kind(text: str) -> tuple[str | None, int]:
     """The kind named by the label at the end of `text` ("Tel.:", "Mob", "F"), and where the
     label starts in `text`; (None, len(text)) when the text does not end in a label."""
     labels = lexicon().phone_labels
-    stripped = text.rstrip(" :.-=>)(#*~\t")
+    stripped = _COUNTRY_TAG.sub("", text).rstrip(" :.-=>)(#*~\t")
     words = list(re.finditer(r"[^\s:()]+", stripped))
     for n in (3, 2, 1):
         if len(words) < n:
@@ -84,6 +86,17 @@ def _default_kind(number: phonenumbers.PhoneNumber) -> str:
                 PhoneNumberType.VOIP, PhoneNumberType.UAN):
         return "work"
     return "other"
+
+
+def _international(raw: str) -> phonenumbers.PhoneNumber | None:
+    digits = re.sub(r"\D", "", raw)
+    if len(digits) < 8 or digits.startswith("0"):
+        return None
+    try:
+        number = phonenumbers.parse("+" + digits, None)
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
 
 
 def _reparse(raw: str, regions: tuple[str, ...]) -> phonenumbers.PhoneNumber | None:
@@ -142,13 +155,14 @@ def find_phones(text: str, region: str, address_like: bool = False,
     previous_end = 0
     previous_kind: str | None = None
     matches = _matches(text, region)
+    read_abroad = False
     if alternatives and _valid_count(matches) < len(_LONG_DIGIT_RUN.findall(text)):
         best = _region_score(text, matches)
         for alternative in alternatives:
             other = _matches(text, alternative)
             score = _region_score(text, other)
             if score > best:
-                matches, best = other, score
+                matches, best, read_abroad = other, score, True
     for match in matches:
         prefix = text[previous_end:match.start]
         kind, label_at = label_kind(prefix)
@@ -170,11 +184,20 @@ def find_phones(text: str, region: str, address_like: bool = False,
             continue
         if len(digits) < 6:
             continue
+        abroad = read_abroad
         valid = phonenumbers.is_valid_number(number)
+        if (not valid or abroad or _PAREN_COUNTRY.match(raw_number)) and not plus:
+            # "(65) 6486 8189", "81-52-204-2601": a country code printed without its '+'
+            international = _international(raw_number)
+            if international is not None:
+                number, valid, plus, abroad = international, True, True, False
         if not valid and not plus and alternatives:
             reread = _reparse(raw_number, alternatives)
             if reread is not None:
-                number, valid = reread, True
+                number, valid, abroad = reread, True, True
+        # a short number read abroad is more often a postcode or a reference than a phone
+        if abroad and not plus and not (len(digits) >= 9 or raw_number.lstrip("( ").startswith("0")):
+            continue
         if not valid and (inherited or not ((plus or kind) and phonenumbers.is_possible_number(number))):
             continue
         if address_like and not (plus or kind):
