@@ -26,6 +26,12 @@ _NUMBERED_PLACE = re.compile(r"^(?:\d{1,5}[a-zA-Z]?,?\s+[^\W\d]{3,}(?:\s+[^\W\d]
                              r"[^\W\d]{3,}(?:\s+[^\W\d]+){0,3},?\s+\d{1,5}[a-zA-Z]?)$")
 
 
+# A phone printed on the same OCR line after the address: "…, JAPAN  F A X: 81-52-204-2612".
+_TRAILING_PHONE = re.compile(
+    r"\s+(?:t\s?e\s?l|f\s?a\s?x|phone|ph|mob\w*|cell|tel\.?|t|f|m|o|p)\s*[:.]\s*\+?[\d(][\d\s()./-]{6,}.*$",
+    re.IGNORECASE)
+
+
 @dataclass
 class PostcodeHit:
     country: str | None  # None: the pattern is shared by several countries
@@ -215,7 +221,7 @@ def find_address(segments: list[Segment]) -> Address | None:
         block.append(current)
         if countries.get(id(current)):
             break
-    texts = [_strip_label(s.text).strip(" ,;") for s in block]
+    texts = [_TRAILING_PHONE.sub("", _strip_label(s.text)).strip(" ,;") for s in block]
     texts = [t for t in texts if t]
     if not texts:
         return None

@@ -103,7 +103,7 @@ def _keep_word(word: OcrWord) -> bool:
 
 
 def _is_repeat(
-    text: str, known: set[str], front: set[str], front_lines: set[str], phone_digits: set[str]
+    text: str, known: set[str], front_lines: list[set[str]], phone_digits: set[str]
 ) -> bool:
     """A line that says again what the card already says: the contact's details (with their
     labels, an OCR slip allowed), a phone or e-mail line, or a line of the front's text."""
@@ -122,9 +122,10 @@ def _is_repeat(
     if len(words) == 1 and words[0] in known:
         return True  # "Associate", "Tel: 0467": a detail on its own
     original = _tokens(text)
-    if " ".join(original) in front_lines:
-        return True
-    return len(original) >= 3 and sum(t in front for t in original) / len(original) >= REPEAT_SHARE
+    # A printed back often repeats a front line (the tagline), more or less well read.
+    if len(original) == 1:
+        return any(line == set(original) for line in front_lines)
+    return any(sum(t in line for t in original) / len(original) >= REPEAT_SHARE for line in front_lines)
 
 
 class _Repeats:
@@ -133,14 +134,13 @@ class _Repeats:
     def __init__(self, contact: Contact) -> None:
         self.known = _contact_tokens(contact)
         front_text = contact.raw_text.get("front") or ""
-        self.front = set(_tokens(front_text))
-        self.front_lines = {" ".join(_tokens(line)) for line in front_text.splitlines()}
+        self.front_lines = [set(_tokens(line)) for line in front_text.splitlines() if line.strip()]
         self.phone_digits = {
             _digits(p.number)[-9:] for p in contact.phones if len(_digits(p.number)) >= 7
         }
 
     def __contains__(self, text: str) -> bool:
-        return _is_repeat(text, self.known, self.front, self.front_lines, self.phone_digits)
+        return _is_repeat(text, self.known, self.front_lines, self.phone_digits)
 
 
 def drop_repeats(notes: str | None, contact: Contact) -> str | None:

@@ -203,6 +203,15 @@ def _clean_title(text: str) -> str:
     return text.strip(" ,|-–")
 
 
+def _join_title(lines: list[str]) -> str:
+    """Title lines as one: "Director," + "Global Business Development" keeps one comma."""
+    joined = _clean_title(lines[0])
+    for line in lines[1:]:
+        joiner = " " if re.search(r"(?:&|/|\b(?:and|of|for|und|et|de))$", joined) else ", "
+        joined += joiner + _clean_title(line)
+    return joined
+
+
 _GLUED_SUFFIX = re.compile(r"\b(Pvt|Pty|Pte|PVT|PTY|PTE)\.?(Ltd|LTD|Limited|LIMITED)\b")
 
 
@@ -222,6 +231,8 @@ def _top_line_company(free: list[Segment], name_seg: Segment | None, ranks: dict
         words = _tokens(s.text)
         if not 1 <= len(words) <= 5 or s.conf < 0.6:
             continue
+        if all(fold(w) in _NOT_A_COMPANY for w in words) or sum(c.isalpha() for c in s.text) < 3:
+            continue
         if any(w[:1].islower() and fold(w) not in _PARTICLES for w in words):
             continue
         if _title_words(s.text) or _department_only(s.text) or name_scores[id(s)] >= NAME_MIN_SCORE - 0.5:
@@ -230,6 +241,12 @@ def _top_line_company(free: list[Segment], name_seg: Segment | None, ranks: dict
             continue
         return s
     return None
+
+
+_HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|herr|frau|mme|m)\.?\s+(?=\S)", re.IGNORECASE)
+_ROLE_PREFIX = re.compile(r"^(?:prop|proprietor|ceo|md|director)\b\.?\s*[:\-]?\s+(?=\S)", re.IGNORECASE)
+_NOT_A_COMPANY = frozenset({"with", "and", "the", "for", "from", "your", "our", "by", "at", "to", "of",
+                            "welcome", "thank", "you", "contact", "us", "card", "name"})
 
 
 def assign(segments: list[Segment], emails: list[str], hosts: list[str]) -> People:
@@ -294,8 +311,15 @@ def assign(segments: list[Segment], emails: list[str], hosts: list[str]) -> Peop
             and company_scores[id(name_seg)] > max(name_scores[id(name_seg)], COMPANY_MIN_SCORE):
         company_seg, name_seg = name_seg, None
     if name_seg is not None:
-        printed = name_seg.text
-        result.name = pretty_name(re.sub(r"^(?:mr|mrs|ms|miss|herr|frau|mme)\.?\s+", "", printed, flags=re.I))
+        printed = _HONORIFIC.sub("", name_seg.text)
+        role = _ROLE_PREFIX.match(printed)
+        if role:
+            # "Prop. Satish Kumar Saini", "CEO Jane Doe": a role printed before the name
+            printed = printed[role.end():]
+            role_title = role.group(0).strip()
+        else:
+            role_title = None
+        result.name = pretty_name(printed)
         result.given_name, result.middle_name, result.family_name = split_name(result.name)
         margin = name_scores[id(name_seg)]
         conf["name"] = round(name_seg.conf * min(1.0, 0.5 + margin / 6), 3)
@@ -310,11 +334,14 @@ def assign(segments: list[Segment], emails: list[str], hosts: list[str]) -> Peop
         conf["company"] = round(company_seg.conf * certainty, 3)
         used.append(company_seg)
 
+    if name_seg is not None and role_title:
+        result.title = role_title
+        conf["title"] = round(name_seg.conf * 0.7, 3)
     rest = [s for s in free if s not in used]
     title_lines = [s for s in rest if _title_words(s.text) and len(_tokens(s.text)) <= 8]
     dept_lines = [s for s in rest if _department_only(s.text) and s not in title_lines]
     title_seg = None
-    if title_lines:
+    if title_lines and result.title is None:
         def title_key(s: Segment) -> tuple[float, int]:
             near = 0.0
             if name_seg is not None:
@@ -323,11 +350,14 @@ def assign(segments: list[Segment], emails: list[str], hosts: list[str]) -> Peop
         title_seg = max(title_lines, key=title_key)
         chosen = [title_seg]
         # a title printed over two lines: the next line holds title words too
-        for s in title_lines:
-            same_look = abs(s.height - title_seg.height) <= 2 and s.side == title_seg.side
-            if s is not title_seg and s.line_no == chosen[-1].line_no + 1 and same_look:
+        for s in sorted(rest, key=lambda s: s.line_no):
+            same_look = abs(s.height - title_seg.height) <= 0.15 * title_seg.height + 2
+            same_look = same_look and s.side == title_seg.side
+            follows = s.line_no == chosen[-1].line_no + 1
+            continued = bool(re.search(r"(?:[,&/]|\b(?:and|of|for|und|et|de))$", chosen[-1].text.strip()))
+            if s is not title_seg and follows and same_look and (s in title_lines or continued):
                 chosen.append(s)
-        result.title = ", ".join(_clean_title(s.text) for s in chosen)
+        result.title = _join_title([s.text for s in chosen])
         conf["title"] = round(min(s.conf for s in chosen) * 0.95, 3)
         used.extend(chosen)
     elif dept_lines and name_seg is not None:

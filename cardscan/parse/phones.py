@@ -31,6 +31,15 @@ class FoundPhone:
     end: int
 
 
+_SPACED_LETTERS = re.compile(r"\b[A-Za-z](?: [A-Za-z]){1,7}\b")
+
+
+def _collapse_label(match: re.Match[str]) -> str:
+    """"T E L" and "F A X", letter-spaced labels, read as the label they spell."""
+    word = match.group(0).replace(" ", "")
+    return word if fold(word) in lexicon().phone_labels and len(word) > 1 else match.group(0)
+
+
 def fix_digits(text: str) -> str:
     """Repair letters OCR put for digits, only where they sit between digits of a number."""
     def sub(match: re.Match[str]) -> str:
@@ -150,7 +159,7 @@ def find_phones(text: str, region: str, address_like: bool = False,
     is at least possible and written with a '+' or after a phone label. A segment that looks like
     an address only yields numbers that carry a label or a '+', so a postcode is never a phone.
     """
-    text = _ZERO_LABEL.sub("O\\1", fix_digits(text))
+    text = _SPACED_LETTERS.sub(_collapse_label, _ZERO_LABEL.sub("O\\1", fix_digits(text)))
     found: list[FoundPhone] = []
     previous_end = 0
     previous_kind: str | None = None
