@@ -176,3 +176,23 @@ def test_text_consistency(cards: list[dict[str, Any]]) -> None:
 def test_total_size() -> None:
     total = sum(p.stat().st_size for p in SAMPLES.rglob("*") if p.is_file())
     assert total < 40 * 1024 * 1024
+
+
+def test_geometry(cards: list[dict[str, Any]]) -> None:
+    from PIL import Image
+
+    for c in cards[::5]:
+        with Image.open(SAMPLES / c["image"]) as im:
+            w, h = im.size
+        assert max(w, h) <= 1600
+        for x, y in c["corners"]:
+            assert 0 <= x < w and 0 <= y < h, c["image"]
+        if c["rotation"] in (90, 270):
+            assert h > w
+
+
+def test_font_packages_match_installer() -> None:
+    from tools.samplegen import fonts
+
+    script = (ROOT / "tools" / "install-fonts.sh").read_text()
+    assert set(fonts.PACKAGES) <= set(re.findall(r"fonts-[a-z0-9-]+", script))

@@ -4,7 +4,7 @@
 set -eu
 
 PACKAGES="fonts-cantarell fonts-comfortaa fonts-comic-neue fonts-crosextra-caladea
-fonts-crosextra-carlito fonts-dejavu-core fonts-dkg-handwriting fonts-ebgaramond fonts-lato
+fonts-crosextra-carlito fonts-dejavu-core fonts-ebgaramond fonts-lato
 fonts-league-spartan fonts-liberation fonts-liberation2 fonts-open-sans fonts-roboto-unhinted
 fonts-texgyre"
 

@@ -34,6 +34,7 @@ class Line:
     emails: list[str] = field(default_factory=list)
     websites: list[str] = field(default_factory=list)
     social: list[dict[str, str]] = field(default_factory=list)
+    parts: list[Line] = field(default_factory=list)  # printed separately when too wide
 
 
 @dataclass
@@ -132,6 +133,7 @@ def _digits(rng: random.Random, n: int) -> str:
 
 def _national_len(region: str, kind: int) -> int:
     ex = pn.example_number_for_type(region, kind)
+    assert ex is not None
     return len(re.sub(r"\D", "", pn.format_number(ex, PNF.NATIONAL)))
 
 
@@ -139,6 +141,7 @@ def _from_template(rng: random.Random, region: str, kind: int,
                    types: tuple[int, ...]) -> pn.PhoneNumber:
     """Randomise the trailing digits of phonenumbers' example number."""
     ex = pn.example_number_for_type(region, kind)
+    assert ex is not None
     nat = re.sub(r"\D", "", pn.format_number(ex, PNF.NATIONAL))
     for _ in range(500):
         keep = max(2, len(nat) - 6)
@@ -454,8 +457,11 @@ def make_card(rng: random.Random, plan: dict[str, Any]) -> Card:
     if joined:
         sep = rng.choice([" | ", " · ", "  |  "])
         a, b = entries[0][0], entries[1][0]
+        parts = [Line(a["printed"], "contact", "phone-a", 90, phones=[a]),
+                 Line(b["printed"], "contact", "phone-b", 40 if b["kind"] == "fax" else 90,
+                      phones=[b])]
         contacts.append(Line(a["printed"] + sep + b["printed"], "contact", "phone",
-                             90, phones=[a, b]))
+                             90, phones=[a, b], parts=parts))
         entries = entries[2:]
     for e, kind in entries:
         contacts.append(Line(e["printed"], "contact", f"phone-{kind}",
@@ -492,9 +498,10 @@ def make_card(rng: random.Random, plan: dict[str, Any]) -> Card:
         web_line = Line(text, "contact", "web", 60, websites=[website])
     if web_line and email_lines and not e_label and rng.random() < 0.2:
         sep = rng.choice(["  |  ", " · ", "  •  "])
-        em = email_lines[0]
-        contacts.append(Line(em.text + sep + web_line.text, "contact", "email-0", 80,
-                             emails=em.emails, websites=web_line.websites))
+        first = email_lines[0]
+        contacts.append(Line(first.text + sep + web_line.text, "contact", "email-0", 80,
+                             emails=first.emails, websites=web_line.websites,
+                             parts=[first, web_line]))
         contacts.extend(email_lines[1:])
     else:
         contacts.extend(email_lines)
@@ -508,15 +515,15 @@ def make_card(rng: random.Random, plan: dict[str, Any]) -> Card:
             contacts.append(social_line(rng, s, _handle(rng, person, core, german, s), ""))
 
     # address
-    parts = None
+    addr_parts = None
     if rng.random() < 0.8:
         two = rng.random() < 0.7
-        addr_lines, parts = make_address(rng, region, city, two, rng.random() < 0.12)
+        addr_lines, addr_parts = make_address(rng, region, city, two, rng.random() < 0.12)
         addr = [Line(t, "address", "address", 50) for t in addr_lines]
         contacts = addr + contacts if rng.random() < 0.45 else contacts + addr
 
     card = Card(region, person, title, dept, company, core, domain, tagline, header,
-                contacts, parts)
+                contacts, addr_parts)
     if plan["qr"]:
         card.qr = qr_payload(rng, card)
     return card
@@ -533,17 +540,15 @@ def qr_payload(rng: random.Random, card: Card) -> str:
         return url if p is None else f"{url}/team/{slug(p.given)}-{slug(p.family)}"
     if style == "mecard":
         out = f"MECARD:N:{p.family},{p.given};"
-        out += "".join(f"TEL:{ph['number']};" for ph in phones[:2])
+        out += "".join(f"TEL:{ph['number']};" for ph in phones[:1])
         out += "".join(f"EMAIL:{e};" for e in emails[:1])
         return out + f"URL:{url};;"
-    rows = ["BEGIN:VCARD", "VERSION:3.0", f"N:{p.family};{p.given};{p.middle or ''};;",
-            f"FN:{p.name}", f"ORG:{card.company}"]
-    if card.title:
-        rows.append(f"TITLE:{card.title}")
-    types = {"work": "WORK,VOICE", "mobile": "CELL", "fax": "WORK,FAX", "other": "VOICE"}
-    rows += [f"TEL;TYPE={types[ph['kind']]}:{ph['number']}" for ph in phones]
-    rows += [f"EMAIL;TYPE=INTERNET:{e}" for e in emails]
-    rows += [f"URL:{url}", "END:VCARD"]
+    # kept short: a small QR code (few modules) is what keeps it decodable in a photo
+    rows = ["BEGIN:VCARD", "VERSION:3.0", f"N:{p.family};{p.given}", f"FN:{p.name}"]
+    types = {"work": "WORK", "mobile": "CELL", "fax": "FAX", "other": "VOICE"}
+    rows += [f"TEL;TYPE={types[ph['kind']]}:{ph['number']}" for ph in phones[:1]]
+    rows += [f"EMAIL:{e}" for e in emails[:1]]
+    rows += ["END:VCARD"]
     return "\r\n".join(rows)
 
 

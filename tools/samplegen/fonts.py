@@ -68,15 +68,15 @@ PRINT_FAMILIES: tuple[Family, ...] = (
            f"{GYRE}/texgyreschola-regular.otf", f"{GYRE}/texgyreschola-bold.otf"),
 )
 
-# Handwriting fonts that Tesseract still reads reliably (others tried were not).
+# Handwriting fonts that Tesseract reads reliably. Also tried and rejected as
+# unreadable for OCR: DkgHandwriting, femkeklaver, Breip, Steve Hand, Delphine,
+# Humor Sans (capitals only).
 HAND_FAMILIES: tuple[Family, ...] = (
     Family("Comic Neue", "handwriting", "fonts-comic-neue",
            f"{OPENTYPE}/comic-neue/ComicNeue-Regular.otf", f"{OPENTYPE}/comic-neue/ComicNeue-Bold.otf"),
     Family("Comic Neue Italic", "handwriting", "fonts-comic-neue",
            f"{OPENTYPE}/comic-neue/ComicNeue-Italic.otf",
            f"{OPENTYPE}/comic-neue/ComicNeue-BoldItalic.otf"),
-    Family("DkgHandwriting", "handwriting", "fonts-dkg-handwriting",
-           f"{TRUETYPE}/fifthhorseman/dkg.ttf", f"{TRUETYPE}/fifthhorseman/dkgBd.ttf"),
 )
 
 PACKAGES: tuple[str, ...] = tuple(

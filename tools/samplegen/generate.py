@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import random
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +17,14 @@ from .content import Card, Line
 
 REGIONS = {"US": 22, "GB": 14, "DE": 16, "FR": 12, "IN": 9, "CA": 9, "AU": 8, "ES": 4, "NL": 3,
            "IT": 3}
-BACK_QUALITIES = {"desk": 40, "scan": 30, "shadow": 10, "angle": 10, "blur": 5, "jpeg": 5}
-QR_LAYOUTS = ("left", "right", "two_column", "logo")
+# handwritten notes get the kinder conditions; printed backs the harder ones
+NOTE_BACK_QUALITIES = {"desk": 45, "scan": 35, "angle": 10, "jpeg": 10}
+PRINTED_BACK_QUALITIES = {"desk": 35, "scan": 25, "shadow": 20, "blur": 20}
+QR_LAYOUTS = ("left", "right", "logo")
+QR_QUALITIES = ("scan", "desk", "angle", "rot90", "rot180", "rot270", "shadow")
 
 
-def deck(rng: random.Random, n: int, weights: dict[str, float]) -> list[str]:
+def deck(rng: random.Random, n: int, weights: Mapping[str, float]) -> list[str]:
     """n values in the given proportions (largest remainders), shuffled."""
     total = sum(weights.values())
     exact = {k: n * w / total for k, w in weights.items()}
@@ -52,13 +56,17 @@ def plan_set(seed: int, n: int) -> list[dict[str, Any]]:
     social = flags(rng, idx, round(n * 0.2))
     non_band = [i for i in idx if layouts[i] != "band"]
     dark = flags(rng, non_band, math.ceil(n * 0.2))
-    qr = flags(rng, [i for i in idx if layouts[i] in QR_LAYOUTS], max(1, round(n * 0.0375)))
+    qr = flags(rng, [i for i in idx if layouts[i] in QR_LAYOUTS and qualities[i] in QR_QUALITIES],
+               max(1, round(n * 0.0375)))
     company_caps = flags(rng, idx, round(n * 0.2))
     n_backs = round(n * 0.3)
     backs = sorted(flags(rng, idx, n_backs))
     back_kinds = deck(rng, len(backs), {"note": 30, "tagline": 6, "services": 6, "contact": 6})
-    back_q = deck(rng, len(backs), BACK_QUALITIES)
-    back_of = {i: (back_kinds[k], back_q[k]) for k, i in enumerate(backs)}
+    n_notes = back_kinds.count("note")
+    note_q = deck(rng, n_notes, NOTE_BACK_QUALITIES)
+    printed_q = deck(rng, len(backs) - n_notes, PRINTED_BACK_QUALITIES)
+    back_of = {i: (kind, note_q.pop() if kind == "note" else printed_q.pop())
+               for i, kind in zip(backs, back_kinds, strict=True)}
     plans = []
     for i in idx:
         kind, bq = back_of.get(i, (None, None))
@@ -139,6 +147,11 @@ def make_one(plan: dict[str, Any], out: Path) -> dict[str, Any]:
                                       rng)
         _save(out / f"{stem}-back.jpg", back_photo)
 
+    corners = np.array(front_photo.corners)
+    width_in_photo = (np.linalg.norm(corners[1] - corners[0])
+                      + np.linalg.norm(corners[2] - corners[3])) / 2
+    min_xh = front.min_x_height * width_in_photo / render.W
+
     def role(r: str, lines: list[Line]) -> str | None:
         return next((ln.text for ln in lines if ln.role == r), None)
 
@@ -181,6 +194,7 @@ def make_one(plan: dict[str, Any], out: Path) -> dict[str, Any]:
         "tagline": role("tagline", printed),
         "background": front_photo.background,
         "image_size": [int(front_photo.image.shape[1]), int(front_photo.image.shape[0])],
+        "min_x_height": round(float(min_xh), 1),
     }
     truth.update(extra)
     (out / "truth" / f"{stem}.json").write_text(

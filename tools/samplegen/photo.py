@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -35,6 +36,18 @@ def _smooth_noise(nrng: np.random.Generator, h: int, w: int, cell: int) -> np.nd
     return cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC)
 
 
+@lru_cache(maxsize=1)
+def _noise_bank() -> np.ndarray:
+    return np.random.default_rng(20240607).standard_normal((1031, 1031), dtype=np.float32)
+
+
+def _noise(nrng: np.random.Generator, h: int, w: int) -> np.ndarray:
+    """Unit gaussian noise: a fixed random tile, rolled by a random offset and tiled."""
+    bank = np.roll(_noise_bank(), (int(nrng.integers(1031)), int(nrng.integers(1031))), (0, 1))
+    reps = (h // bank.shape[0] + 1, w // bank.shape[1] + 1)
+    return np.tile(bank, reps)[:h, :w]
+
+
 def _luma(c: np.ndarray) -> float:
     return float(0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2])
 
@@ -53,33 +66,42 @@ def background(nrng: np.random.Generator, h: int, w: int, card_luma: float,
             base = base * 0.4 + base.mean() * 0.6  # desaturate
         if kind == "scan" or abs(_luma(base) - card_luma) > 45:
             break
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     if kind == "wood":
-        ang = nrng.uniform(-0.25, 0.25)
-        u = xx * math.cos(ang) + yy * math.sin(ang)
-        v = -xx * math.sin(ang) + yy * math.cos(ang)
-        warp = _smooth_noise(nrng, h, w, 180) * 40
-        grain = np.sin((v + warp) / nrng.uniform(5, 10) + _smooth_noise(nrng, h, w, 60) * 6)
-        streak = _smooth_noise(nrng, h, w, 40)
-        stretch = cv2.resize(nrng.random((max(2, h // 6), 8)).astype(np.float32), (w, h))
-        field = 0.55 * grain + 0.6 * (streak - 0.5) + 0.5 * (stretch - 0.5)
-        field = cv2.GaussianBlur(field, (0, 0), 1.2)
-        img = base[None, None, :] * (1 + 0.12 * field[..., None])
-        del u
+        # grain runs along x (or y); computed half size, then upscaled
+        hh, ww = h // 2 + 1, w // 2 + 1
+        along_y = nrng.random() < 0.3
+        if along_y:
+            hh, ww = ww, hh
+        v = np.arange(hh, dtype=np.float32)[:, None]
+        warp = (_smooth_noise(nrng, hh, ww, 160) - 0.5) * nrng.uniform(6, 14)
+        grain = np.sin((v + warp) * 2 * math.pi / nrng.uniform(7, 16))
+        rows = cv2.GaussianBlur(nrng.random((hh, 1), dtype=np.float32), (0, 0), 1.0)
+        along = cv2.resize(nrng.random((max(2, hh // 4), 6), dtype=np.float32), (ww, hh))
+        fibres = cv2.resize(nrng.random((hh, max(2, ww // 40)), dtype=np.float32), (ww, hh))
+        field = (0.25 * grain + 0.9 * (rows - 0.5) * (0.6 + along) + 0.35 * (fibres - 0.5)
+                 + 0.5 * (_smooth_noise(nrng, hh, ww, 120) - 0.5))
+        if along_y:
+            field = field.T
+        full = cv2.resize(field.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
+        img = base[None, None, :] * (1 + 0.12 * full[..., None])
     elif kind == "fabric":
         period = nrng.uniform(3.0, 5.0)
-        weave = np.sin(xx * 2 * math.pi / period) * np.sin(yy * 2 * math.pi / period)
-        img = base[None, None, :] * (1 + 0.05 * weave[..., None]
-                                     + 0.08 * (_smooth_noise(nrng, h, w, 90)[..., None] - 0.5))
-        img = cv2.GaussianBlur(img, (0, 0), 0.7)
+        sx = np.sin(np.arange(w, dtype=np.float32) * 2 * math.pi / period)
+        sy = np.sin(np.arange(h, dtype=np.float32) * 2 * math.pi / period)
+        shade = 1 + 0.05 * np.outer(sy, sx) + 0.08 * (_smooth_noise(nrng, h, w, 90) - 0.5)
+        img = base[None, None, :] * shade[..., None]
     elif kind == "gradient":
         other = np.clip(base + nrng.uniform(-60, 60, 3), 10, 245).astype(np.float32)
         ang = nrng.uniform(0, 2 * math.pi)
-        t = (xx * math.cos(ang) + yy * math.sin(ang))
-        t = (t - t.min()) / max(1.0, float(t.max() - t.min()))
-        img = base[None, None, :] * (1 - t[..., None]) + other[None, None, :] * t[..., None]
+        small = np.mgrid[0:16, 0:16].astype(np.float32)
+        t = small[1] * math.cos(ang) + small[0] * math.sin(ang)
+        t = (t - t.min()) / max(1e-3, float(t.max() - t.min()))
+        t = cv2.resize(t, (w, h), interpolation=cv2.INTER_LINEAR)
+        img = base[None, None, :] + (other - base)[None, None, :] * t[..., None]
     elif kind == "speckle":
-        spots = cv2.GaussianBlur(nrng.random((h, w)).astype(np.float32), (0, 0), 1.5)
+        spots = cv2.GaussianBlur(nrng.random((h // 2 + 1, w // 2 + 1), dtype=np.float32),
+                                 (0, 0), 0.8)
+        spots = cv2.resize(spots, (w, h), interpolation=cv2.INTER_LINEAR)
         img = base[None, None, :] * (1 + 0.25 * (spots[..., None] - 0.5)
                                      + 0.1 * (_smooth_noise(nrng, h, w, 120)[..., None] - 0.5))
     else:  # plain desk or scanner lid: just slow variation
@@ -125,37 +147,41 @@ def _rotate_image(img: np.ndarray, rot: int) -> np.ndarray:
 
 
 def _light_field(nrng: np.random.Generator, h: int, w: int, strength: float) -> np.ndarray:
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    sh, sw = h // 8 + 1, w // 8 + 1
+    yy, xx = np.mgrid[0:sh, 0:sw].astype(np.float32) * 8
     ang = nrng.uniform(0, 2 * math.pi)
     t = (xx - w / 2) * math.cos(ang) + (yy - h / 2) * math.sin(ang)
     t /= max(w, h) / 2
     cx, cy = nrng.uniform(0.3, 0.7) * w, nrng.uniform(0.3, 0.7) * h
     r = np.sqrt((xx - cx) ** 2 + (yy - cy) ** 2) / max(w, h)
-    return (1 + strength * 0.6 * t) * (1 - strength * 0.8 * r ** 2)
+    small = (1 + strength * 0.6 * t) * (1 - strength * 0.8 * r ** 2)
+    return cv2.resize(small.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
 
 
 def _cast_shadow(nrng: np.random.Generator, h: int, w: int, quad: np.ndarray) -> np.ndarray:
     """A soft-edged shadow (e.g. of a hand or phone) falling across part of the card."""
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    sh, sw = h // 4 + 1, w // 4 + 1
+    yy, xx = np.mgrid[0:sh, 0:sw].astype(np.float32) * 4
     c = quad.mean(axis=0)
     ang = nrng.uniform(0, 2 * math.pi)
     nx, ny = math.cos(ang), math.sin(ang)
     span = float(np.max(np.abs((quad - c) @ np.array([nx, ny]))))
     off = nrng.uniform(-0.4, 0.3) * span
     d = (xx - c[0]) * nx + (yy - c[1]) * ny - off
-    wobble = (_smooth_noise(nrng, h, w, 300) - 0.5) * span * 0.3
+    wobble = (_smooth_noise(nrng, sh, sw, 75) - 0.5) * span * 0.3
     edge = nrng.uniform(15, 60)
     inside = 1 / (1 + np.exp(-(d + wobble) / edge))
     depth = nrng.uniform(0.35, 0.5)
-    return 1 - depth * inside
+    small = (1 - depth * inside).astype(np.float32)
+    return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
 def _motion_kernel(length: int, angle: float) -> np.ndarray:
     k = np.zeros((length, length), np.float32)
     k[length // 2, :] = 1
     m = cv2.getRotationMatrix2D((length / 2 - 0.5, length / 2 - 0.5), angle, 1.0)
-    k = cv2.warpAffine(k, m, (length, length))
-    return k / k.sum()
+    rotated = cv2.warpAffine(k, m, (length, length))
+    return rotated / rotated.sum()
 
 
 # ---------------------------------------------------------------- main
@@ -165,7 +191,7 @@ def make_photo(card: np.ndarray, mask: np.ndarray, quality: str, rng: random.Ran
     nrng = np.random.default_rng(rng.randrange(1 << 30))
     ch, cw = card.shape[:2]
     rot = ROTATION.get(quality, 0)
-    card_luma = _luma(np.median(card.reshape(-1, 3), axis=0))
+    card_luma = _luma(np.median(card[::8, ::8].reshape(-1, 3), axis=0))
 
     if quality == "scan":
         scale = rng.uniform(1.15, 1.42)
@@ -208,22 +234,28 @@ def make_photo(card: np.ndarray, mask: np.ndarray, quality: str, rng: random.Ran
     warped = cv2.warpPerspective(card.astype(np.float32), m, (pw, ph), flags=cv2.INTER_AREA
                                  if s < 1 else cv2.INTER_LINEAR)
     alpha = cv2.warpPerspective(mask, m, (pw, ph), flags=cv2.INTER_LINEAR)[..., None]
-    if quality != "scan":
-        shadow = cv2.GaussianBlur(alpha[..., 0], (0, 0), rng.uniform(6, 16))
-        dx, dy = rng.uniform(-4, 14), rng.uniform(4, 16)
-        shadow = cv2.warpAffine(shadow, np.float32([[1, 0, dx], [0, 1, dy]]), (pw, ph))
-        bg = bg * (1 - rng.uniform(0.3, 0.5) * shadow[..., None])
-    img = bg * (1 - alpha) + warped * alpha
+    if quality != "scan":  # soft drop shadow under the card (computed at 1/4 size)
+        sw, sh = pw // 4 + 1, ph // 4 + 1
+        small = cv2.resize(alpha[..., 0], (sw, sh), interpolation=cv2.INTER_AREA)
+        small = cv2.GaussianBlur(small, (0, 0), rng.uniform(6, 16) / 4)
+        dx, dy = rng.uniform(-4, 14) / 4, rng.uniform(4, 16) / 4
+        small = cv2.warpAffine(small, np.array([[1, 0, dx], [0, 1, dy]], np.float32), (sw, sh))
+        shadow = cv2.resize(small, (pw, ph), interpolation=cv2.INTER_LINEAR)
+        shade = 1 - rng.uniform(0.3, 0.5) * shadow
+        bg *= cv2.merge([shade, shade, shade])
+    img = bg + (warped - bg) * cv2.merge([alpha[..., 0]] * 3)
 
     strength = 0.06 if quality == "scan" else rng.uniform(0.1, 0.2)
     if quality == "shadow":
         strength = rng.uniform(0.3, 0.45)
-    img = img * _light_field(nrng, ph, pw, strength)[..., None]
+    gain = _light_field(nrng, ph, pw, strength)
     if quality == "shadow":
-        img = img * _cast_shadow(nrng, ph, pw, quad)[..., None]
+        gain *= _cast_shadow(nrng, ph, pw, quad)
+    tint = np.ones(3, np.float32)
     if quality != "scan":
-        tint = np.array([1 + rng.uniform(-0.04, 0.05), 1.0, 1 + rng.uniform(-0.06, 0.04)])
-        img = img * tint[None, None, :]
+        tint = np.array([1 + rng.uniform(-0.04, 0.05), 1.0, 1 + rng.uniform(-0.06, 0.04)],
+                        np.float32)
+    img *= cv2.merge([gain * tint[0], gain * tint[1], gain * tint[2]])
     if quality == "blur":
         if rng.random() < 0.5:
             img = cv2.GaussianBlur(img, (0, 0), rng.uniform(1.4, 2.0))
@@ -233,10 +265,11 @@ def make_photo(card: np.ndarray, mask: np.ndarray, quality: str, rng: random.Ran
     else:
         img = cv2.GaussianBlur(img, (0, 0), 0.6)
     sigma = rng.uniform(1.2, 2.2) if quality != "lowres" else rng.uniform(2.5, 3.5)
-    noise = nrng.normal(0, sigma, (ph, pw)).astype(np.float32)
-    chroma = nrng.normal(0, sigma * 0.4, (ph, pw, 3)).astype(np.float32)
-    img = img + noise[..., None] + chroma
-    out = np.clip(img, 0, 255).astype(np.uint8)
+    noise = _noise(nrng, ph, pw) * sigma
+    chroma = [cv2.resize(_noise(nrng, ph // 2 + 1, pw // 2 + 1), (pw, ph)) * (sigma * 0.5)
+              for _ in range(3)]
+    img += cv2.merge([noise + c for c in chroma])
+    out = cv2.convertScaleAbs(img)
     if rot:
         out = _rotate_image(out, rot)
         quad = _rotate_points(quad, rot, pw, ph)

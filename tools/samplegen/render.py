@@ -72,6 +72,7 @@ class Rendered:
     mask: np.ndarray  # float32 HxW, card shape (rounded corners)
     lines: list[Line] = field(default_factory=list)  # printed, reading order
     qr_box: tuple[int, int, int, int] | None = None
+    min_x_height: float = 0.0  # smallest x-height (card px) among non-header lines
 
 
 def mix(a: RGB, b: RGB, t: float) -> RGB:
@@ -118,10 +119,11 @@ class _Placed:
 
 
 def _measure(region: Region, style: Style, lines: list[Line], scale: float) -> tuple[
-        list[_Placed], bool]:
+        list[_Placed], Line | None]:
+    """Sizes and gaps of ``lines`` at ``scale``; also a line too wide to fit (or None)."""
     avail_w = region.box[2] - region.box[0]
     placed: list[_Placed] = []
-    ok = True
+    too_wide: Line | None = None
     prev: str | None = None
     for ln in lines:
         path = _font_path(style, ln)
@@ -130,8 +132,8 @@ def _measure(region: Region, style: Style, lines: list[Line], scale: float) -> t
         width = font.getlength(ln.text)
         if width > avail_w:
             xh = xh * avail_w / width * 0.985
-            if xh < ROLE_MIN[ln.role] * 0.9:
-                ok = False
+            if xh < ROLE_MIN[ln.role] * 0.9 and too_wide is None and ln.priority < 100:
+                too_wide = ln
             font = fonts.sized(path, xh)
             while font.getlength(ln.text) > avail_w and font.size > 8:
                 font = fonts.load(path, font.size - 1)
@@ -147,25 +149,44 @@ def _measure(region: Region, style: Style, lines: list[Line], scale: float) -> t
                 gap = size * 0.5
             elif prev == "name" and ln.role == "title":
                 gap = size * 0.1
-            elif (prev == "address" and ln.role != "address") or (
-                    prev != "address" and ln.role == "address"):
+            elif (prev == "address") != (ln.role == "address"):
                 gap = size * 0.35
-        placed.append(_Placed(ln, path, size, size * lh, gap))
+        placed.append(_Placed(ln, path, int(size), size * lh, gap))
         prev = ln.role
-    return placed, ok
+    return placed, too_wide
+
+
+def _split_wide(region: Region, style: Style, lines: list[Line]) -> list[Line]:
+    """Print joined lines ("T … | F …") as separate lines where they would not fit."""
+    avail_w = region.box[2] - region.box[0]
+    out: list[Line] = []
+    for ln in lines:
+        font = fonts.sized(_font_path(style, ln), ROLE_MIN[ln.role] + 1.5)
+        if ln.parts and font.getlength(ln.text) > avail_w:
+            out += ln.parts
+        else:
+            out.append(ln)
+    return out
 
 
 def fit_region(region: Region, style: Style, scale: float = 1.0) -> list[_Placed]:
-    lines = list(region.lines)
+    """Shrink the region's text until it fits; drop low-priority lines if it cannot."""
+    lines = _split_wide(region, style, list(region.lines))
     y0, y1 = region.box[1], region.box[3]
     while True:
         s = scale
+        too_wide: Line | None = None
         while s >= 0.62:
-            placed, ok = _measure(region, style, lines, s)
+            placed, too_wide = _measure(region, style, lines, s)
             total = sum(p.height + p.gap_before for p in placed)
-            if ok and total <= (y1 - y0):
+            if too_wide is None and total <= (y1 - y0):
                 return placed
+            if too_wide is not None:
+                break
             s *= 0.96
+        if too_wide is not None and too_wide.priority < 100:
+            lines = [ln for ln in lines if ln.group != too_wide.group]
+            continue
         droppable = [ln for ln in lines if ln.priority < 100]
         if not droppable:
             placed, _ = _measure(region, style, lines, 0.62)
@@ -197,6 +218,12 @@ def draw_region(draw: ImageDraw.ImageDraw, region: Region, style: Style,
         draw.text((x, baseline), p.line.text, font=font, fill=colour, anchor=anchor)
         y += p.height
     return [p.line for p in placed]
+
+
+def _min_xh(placed: list[_Placed]) -> float:
+    sizes = [p.size * fonts.x_height_ratio(p.path) for p in placed
+             if p.line.role not in HEADER_ROLES]
+    return min(sizes, default=0.0)
 
 
 def _mask(radius: int) -> np.ndarray:
@@ -244,9 +271,8 @@ def draw_logo(draw: ImageDraw.ImageDraw, rng: random.Random, box: tuple[float, f
 def _qr_image(payload: str, size: int, fg: RGB, bg: RGB) -> Image.Image:
     enc = cv2.QRCodeEncoder.create()
     q = enc.encode(payload)
-    q = cv2.copyMakeBorder(q, 2, 2, 2, 2, cv2.BORDER_CONSTANT, value=255)
     n = q.shape[0]
-    scale = max(1, size // n)
+    scale = max(3, size // n)
     big = cv2.resize(q, (n * scale, n * scale), interpolation=cv2.INTER_NEAREST)
     rgb = np.where(big[..., None] > 127, np.array(bg, np.uint8), np.array(fg, np.uint8))
     return Image.fromarray(rgb.astype(np.uint8))
@@ -259,7 +285,7 @@ def render_front(card: Card, layout: str, style: Style, rng: random.Random) -> R
     header = [ln for ln in card.header if ln.text]
     contacts = list(card.contacts)
     regions: list[Region] = []
-    qr_size = rng.randint(150, 175) if card.qr else 0
+    qr_size = rng.randint(245, 255) if card.qr else 0
     qr_box: tuple[int, int, int, int] | None = None
 
     if layout in ("left", "right", "centered"):
@@ -279,7 +305,7 @@ def render_front(card: Card, layout: str, style: Style, rng: random.Random) -> R
             bar_x = 22 if layout == "left" else W - 32
             draw.rectangle((bar_x, m, bar_x + 10, H - m), fill=style.accent)
     elif layout == "two_column":
-        d = W * rng.uniform(0.42, 0.47)
+        d = W * rng.uniform(0.44, 0.5)
         left_align = rng.choice(["l", "r"])
         regions.append(Region((m, m, d - 34, H - m), left_align, "m", header))
         right_box_x1 = W - m
@@ -313,7 +339,7 @@ def render_front(card: Card, layout: str, style: Style, rng: random.Random) -> R
         size = rng.randint(96, 124)
         second = style.bg
         if card.qr or rng.random() < 0.5:  # logo + company in a row, rest below
-            lbox = (m, m, m + size, m + size)
+            lbox: tuple[float, float, float, float] = (m, m, m + size, m + size)
             draw_logo(draw, rng, lbox, style.accent, second)
             top = header[:1]
             regions.append(Region((m + size + 28, m, W - m, m + size), "l", "m", top))
@@ -332,27 +358,30 @@ def render_front(card: Card, layout: str, style: Style, rng: random.Random) -> R
         raise ValueError(layout)
 
     printed: list[Line] = []
+    min_xh = 0.0
     for reg in regions:
         placed = fit_region(reg, style)
         printed += draw_region(draw, reg, style, placed)
+        xh = _min_xh(placed)
+        if xh:
+            min_xh = min(min_xh, xh) if min_xh else xh
     if card.qr and qr_box:
         q = _qr_image(card.qr, qr_box[2] - qr_box[0], (10, 10, 10), (255, 255, 255))
-        if style.dark:
-            pad = 10
-            draw.rectangle((qr_box[0] - pad, qr_box[1] - pad, qr_box[0] + q.width + pad,
-                            qr_box[1] + q.height + pad), fill=(255, 255, 255))
-        img.paste(q, (qr_box[0], qr_box[1] + (qr_box[3] - qr_box[1] - q.height)))
-    return Rendered(_paper(img, rng), _mask(style.radius), printed, qr_box)
+        x, y = qr_box[2] - q.width, qr_box[3] - q.height
+        if layout == "right":
+            x = qr_box[0]
+        img.paste(q, (x, y))
+    return Rendered(_paper(img, rng), _mask(style.radius), printed, qr_box, min_xh)
 
 
 def _paper(img: Image.Image, rng: random.Random) -> Image.Image:
     """Very light paper grain and print softness."""
     arr = np.asarray(img, dtype=np.float32)
     nrng = np.random.default_rng(rng.randrange(1 << 30))
-    grain = cv2.GaussianBlur(nrng.normal(0, 3.0, arr.shape[:2]).astype(np.float32), (0, 0), 0.8)
-    arr = arr + grain[..., None]
-    arr = cv2.GaussianBlur(arr, (0, 0), 0.5)
-    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+    grain = cv2.GaussianBlur(nrng.standard_normal(arr.shape[:2], dtype=np.float32) * 3.0, (0, 0),
+                             0.8)
+    soft = cv2.GaussianBlur(arr + grain[..., None], (0, 0), 0.5)
+    return Image.fromarray(np.clip(soft, 0, 255).astype(np.uint8))
 
 
 def render_back_printed(card: Card, style: Style, rng: random.Random) -> Rendered:
@@ -406,8 +435,8 @@ def render_back_note(card: Card, style: Style, rng: random.Random, hand: Family,
                                    anchor="ls")
         layer = layer.rotate(rng.uniform(-2.5, 2.5), resample=Image.Resampling.BICUBIC,
                              expand=True)
-        alpha = np.asarray(layer, dtype=np.float32) / 255.0 * rng.uniform(0.85, 0.97)
-        alpha = cv2.GaussianBlur(alpha, (0, 0), 0.6)
+        alpha = cv2.GaussianBlur(np.asarray(layer, dtype=np.float32) / 255.0 * rng.uniform(
+            0.85, 0.97), (0, 0), 0.6)
         x = int(left + rng.uniform(-14, 24))
         yy = int(y + rng.uniform(-6, 6))
         hh = min(alpha.shape[0], H - yy)
