@@ -72,6 +72,12 @@ def test_emails(text: str, expected: list[str]) -> None:
     ("75008 Paris", "FR", []),
     ("12.03.2024", "DE", []),
     ("1200 Harbor Blvd, Suite 400", "US", []),
+    ("DDI (65) 6486 8189", "US", [("+6564868189", "work")]),
+    ("HP (65) 9825 0824", "US", [("+6598250824", "mobile")]),
+    ("T E L : 81-52-204-2601", "JP", [("+81522042601", "work")]),
+    ("F A X: 81-52-204-2612", "JP", [("+81522042612", "fax")]),
+    ("M: (TH) +66 (0) 8 4199 9994 (WhatsApp)", "US", [("+66841999994", "mobile")]),
+    ("Tel: +49 30 1234 567, 1234 568", "DE", [("+49301234567", "work")]),
 ])
 def test_phones(text: str, region: str, expected: list[tuple[str, str]]) -> None:
     assert [(f.phone.number, f.phone.kind) for f in find_phones(text, region)] == expected
@@ -277,3 +283,17 @@ def test_numbered_street_above_a_postcode(lines: list[str], street: str) -> None
 
 def test_spaced_tld_in_a_web_address() -> None:
     assert [site for site, _ in find_websites("w. https://www.patel-smith. io")] == ["www.patel-smith.io"]
+
+
+def test_role_before_the_name() -> None:
+    contact = parse_contact(page(("Prop. Satish Kumar Saini", 40), "VIKAS ELECTRICALS"), None)
+    assert (contact.name, contact.title) == ("Satish Kumar Saini", "Prop.")
+
+
+def test_title_continued_after_a_comma() -> None:
+    contact = parse_contact(page(("Jane Doe", 44), "Director,", "Global Business Development"), None)
+    assert contact.title == "Director, Global Business Development"
+
+
+def test_short_number_is_not_read_abroad() -> None:
+    assert find_phones("Chiyoda-ku, Tokyo 101-0047", "US", alternatives=("CN", "JP")) == []

@@ -276,9 +276,11 @@ def assign(segments: list[Segment], emails: list[str], hosts: list[str]) -> Peop
         suffix = _suffix_hit(text)
         cwords = _company_words(text)
         dom = domain_agreement(text, labels)
-        mail = email_agreement(text, locals_)
-        given = _given_name_hits(text)
-        shaped = _is_name_shaped(text)
+        person = _ROLE_PREFIX.sub("", _HONORIFIC.sub("", text))  # the name without "Mr." or "Prop."
+        mail = email_agreement(person, locals_)
+        given = _given_name_hits(person)
+        shaped = _is_name_shaped(person)
+        person_titles = _title_words(person)
         dept = _department_only(text)
         lowercase_words = sum(1 for w in _tokens(text) if w[:1].islower() and fold(w) not in _PARTICLES
                               and fold(w) not in ("&", "and", "und", "et", "of", "de"))
@@ -289,7 +291,8 @@ def assign(segments: list[Segment], emails: list[str], hosts: list[str]) -> Peop
             company -= 1.5
         name = -5.0
         if shaped:
-            name = 1.0 * min(given, 2) + mail - 2.5 * min(titles, 1) - 4.0 * suffix - 1.0 * min(cwords, 2)
+            name = 1.0 * min(given, 2) + mail - 2.5 * min(person_titles, 1) - 4.0 * suffix
+            name -= 1.0 * min(cwords, 2)
             name -= 1.5 * (dom >= 2.0) + 2.0 * dept
             name += 0.5 * (rank <= 1) + 0.5
             if s.text.isupper():
