@@ -117,6 +117,10 @@ def test_phones_valid(cards: list[dict[str, Any]]) -> None:
                 assert phonenumbers.number_type(num) in (
                     phonenumbers.PhoneNumberType.MOBILE,
                     phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE), p
+            if p["kind"] in ("work", "fax"):
+                assert phonenumbers.number_type(num) in (
+                    phonenumbers.PhoneNumberType.FIXED_LINE,
+                    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE), p
             kinds[p["kind"]] += 1
     assert set(kinds) >= {"work", "mobile", "fax", "other"}
     two_on_line = [c for c in cards if len({ln for ln in c["text"].split("\n")
