@@ -124,6 +124,10 @@ class PytesseractEngine:
                 output_type=pytesseract.Output.DICT,
                 timeout=options.timeout,
             )
+        except pytesseract.TesseractError as exc:  # a RuntimeError too: caught before the time-out's
+            message = " ".join("".join(ch if ch.isprintable() else " " for ch in str(exc.message)).split())
+            how = f"crashed (signal {-exc.status})" if exc.status < 0 else f"failed (status {exc.status})"
+            raise OcrEngineError(f"Tesseract {how}: {message[:300]}") from exc
         except RuntimeError as exc:  # pytesseract raises RuntimeError on its time-out
             if "timeout" in str(exc).lower():
                 raise OcrTimeoutError(f"Tesseract took longer than {options.timeout:g}s") from exc
@@ -132,11 +136,14 @@ class PytesseractEngine:
             raise MissingDependencyError(
                 f"Tesseract is not installed or not on PATH; {TESSERACT_INSTALL_HINT}"
             ) from exc
-        except pytesseract.TesseractError as exc:
-            message = " ".join(str(exc.message).split())[:300]
-            raise OcrEngineError(f"Tesseract failed (status {exc.status}): {message}") from exc
+        except (OSError, ValueError) as exc:  # it exited 0 but left no TSV, or one that is not text
+            raise OcrEngineError(f"Tesseract gave no usable output ({type(exc).__name__})") from exc
         height, width = image.shape[:2]
-        return OcrPage(words=_words_from_data(data), width=width, height=height)
+        try:
+            words = _words_from_data(data)
+        except (KeyError, IndexError, ValueError, TypeError) as exc:
+            raise OcrEngineError(f"Tesseract gave no usable output ({type(exc).__name__}: {exc})") from exc
+        return OcrPage(words=words, width=width, height=height)
 
     def orientation(self, image: np.ndarray, options: Options) -> int | None:
         import pytesseract

@@ -172,5 +172,72 @@ def bad_files(folder: Path, *, blank_images: bool = True) -> dict[Path, str]:
         frames = [Image.new("RGB", (600, 400), colour) for colour in colours]
         made[write(folder / "animated.gif", animated_gif(frames))] = NO_TEXT
         made[write(folder / "lid-open scan.pdf", blank_pdf())] = NO_TEXT
-        made[write(folder / "holiday.jpg", landscape_jpeg())] = "no contact details found on the card"
+        # Tesseract finds nothing here, or at most a few stray marks (no text / no contact details).
+        made[write(folder / "holiday.jpg", landscape_jpeg())] = "found on the card"
     return made
+
+
+def scanner_and_odd_names(folder: Path, card_photo: Path) -> dict[str, str]:
+    """A multi-page TIFF from a scanner (a real card, then a blank page fed by mistake) and bad
+    files with hostile names: {the failure's label: its reason}. The TIFF's first page is a card
+    to store; only its second page fails, listed as `file#page2`."""
+    card = Image.open(card_photo).convert("RGB")
+    blank = Image.new("RGB", card.size, (255, 255, 255))
+    tiff = write(folder / "scanner batch.tif", multipage_tiff([card, blank]))
+    made = {f"{tiff}#page2": NO_TEXT}
+    for name in ("broken\nname.jpg", 'it\'s "quoted" $(rm -rf ~).jpg', "名刺 Zoë.png"):
+        made[str(write(folder / name, b""))] = REASONS["empty"]
+    return made
+
+
+# A stand-in for the `tesseract` command, put first on PATH: answers --version and --list-langs
+# like Tesseract 5, refuses OSD ("too few characters"), and for recognition writes a TSV of a
+# plain card (a different person each call) — except for the calls FAKE_TESSERACT_BAD names
+# (1-based, comma-separated; "all" for every call), where it does FAKE_TESSERACT_MODE: `crash`
+# (garbage on stderr, then SIGSEGV: exit 139 from a shell), `garbage` (exit 0 with a TSV of
+# random bytes), `no-output` (exit 0, writes nothing) or `hang` (sleeps for ten minutes).
+FAKE_TESSERACT = r'''
+import os, signal, sys, time
+args = sys.argv[1:]
+if "--version" in args:
+    print("tesseract 5.3.0\n leptonica-1.82.0"); sys.exit(0)
+if "--list-langs" in args:
+    print('List of available languages in "/fake/tessdata/" (3):\neng\nLatin\nosd'); sys.exit(0)
+if "0" in args and "--psm" in args and args[args.index("--psm") + 1] == "0":
+    sys.stderr.write("Too few characters. Skipping this page\n"); sys.exit(1)
+state = os.environ["FAKE_TESSERACT_STATE"]
+with open(state, "a+") as f:
+    f.seek(0); call = len(f.read().splitlines()) + 1; f.write(f"{call}\n")
+bad = os.environ.get("FAKE_TESSERACT_BAD", "")
+mode = os.environ.get("FAKE_TESSERACT_MODE", "crash")
+out = args[1] + ".tsv"
+if bad == "all" or str(call) in bad.split(","):
+    if mode == "crash":
+        sys.stderr.write("\x00\xff garbage \x1b[2J Segmentation fault\n"); sys.stderr.flush()
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if mode == "garbage":
+        open(out, "wb").write(os.urandom(500)); sys.exit(0)
+    if mode == "no-output":
+        sys.exit(0)
+    if mode == "hang":
+        time.sleep(600)
+names = ["Ada Lovelace", "Alan Turing", "Grace Hopper", "Edsger Dijkstra", "Barbara Liskov", "Ken Thompson"]
+given, family = names[(call - 1) % len(names)].split()
+rows = ["level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext",
+        "1\t1\t0\t0\t0\t0\t0\t0\t1000\t600\t-1\t"]
+words = [(1, 100, 100, given), (1, 300, 100, family),
+         (2, 100, 200, f"{given.lower()}.{family.lower()}@example.com"),
+         (3, 100, 260, "Tel"), (3, 180, 260, f"+1415555{call:04d}")]
+for block, left, top, text in words:
+    rows.append(f"5\t1\t{block}\t1\t1\t1\t{left}\t{top}\t{20 * len(text)}\t30\t95\t{text}")
+open(out, "w").write("\n".join(rows) + "\n")
+'''
+
+
+def install_fake_tesseract(bin_dir: Path, python: str) -> Path:
+    """Writes `tesseract` (the fake above, run by `python`) into bin_dir; returns its path."""
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    fake = bin_dir / "tesseract"
+    fake.write_text(f"#!{python}\n{FAKE_TESSERACT}")
+    fake.chmod(0o755)
+    return fake
