@@ -238,7 +238,10 @@ WEB_LABELS = ["", "", "", "", "W:", "W", "Web:", "w."]
 
 def phone_entry(num: pn.PhoneNumber, kind: str, label: str, printed_num: str) -> dict[str, str]:
     printed = f"{label} {printed_num}" if label else printed_num
-    return {"number": pn.format_number(num, PNF.E164), "kind": kind if label else "other",
+    # Unlabelled numbers are scored as a person would file them (the realdev convention): a
+    # mobile-range number is mobile, any other is work.
+    unlabelled_kind = "mobile" if kind == "mobile" else "work"
+    return {"number": pn.format_number(num, PNF.E164), "kind": kind if label else unlabelled_kind,
             "printed": printed}
 
 
