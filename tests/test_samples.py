@@ -122,7 +122,7 @@ def test_phones_valid(cards: list[dict[str, Any]]) -> None:
                     phonenumbers.PhoneNumberType.FIXED_LINE,
                     phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE), p
             kinds[p["kind"]] += 1
-    assert set(kinds) >= {"work", "mobile", "fax", "other"}
+    assert set(kinds) >= {"work", "mobile", "fax"}
     two_on_line = [c for c in cards if len({ln for ln in c["text"].split("\n")
                                            if sum(p["printed"] in ln for p in c["phones"]) >= 2})]
     assert len(two_on_line) >= 3
