@@ -1,13 +1,13 @@
 """The back of a card: what its reading needs beyond the front's image stage.
 
 A handwritten back has no printed layout for the image stage's orientation guess to lean on,
-and a card photographed upside down reads as confident-looking garbage only on the back. When
-the back's reading is poor, it is read once more the other way up and the reading Tesseract is
+so it is sometimes left upside down, and then Tesseract reads low-confidence garbage. When the
+back's reading is poor, it is read once more the other way up and the reading Tesseract is
 surer of is kept. Only poor readings pay for the second pass.
 
-`ink_emphasis` isolates pen colours (blue, red ink) from the printed card; eval on the sample
-set showed it does not improve notes (the inks are already dark in grayscale), so the pipeline
-does not use it — it stays here, measured, for cards where the note is written over print.
+Isolating the pen colour (blue and red strokes made as dark as their darkest channel) was
+measured on the sample set's handwritten backs and changed nothing: the inks are already dark
+in grayscale and no sample note is written over print. It is not done.
 """
 
 from __future__ import annotations
@@ -51,31 +51,3 @@ def read_either_way_up(
         return turned, True
     return page, False
 
-
-# OpenCV hue is 0..179. Blue ballpoint sits around 100–130, red ink wraps around 0.
-BLUE_HUES = (95, 135)
-RED_HUES = ((0, 8), (160, 179))
-MIN_INK_SATURATION = 70
-
-
-def ink_emphasis(photo: np.ndarray) -> np.ndarray:
-    """The photo with blue and red pen strokes made as dark as their darkest channel.
-
-    Luminance turns blue ink (24, 44, 150) into 50 and wood or a coloured print into much the
-    same; the darkest channel of a saturated blue or red pixel is near black, so the pen stands
-    out from paper and print while everything else keeps its luminance. BGR in, BGR out (the
-    three channels equal) so the image stage can still find the card.
-    """
-    if photo.ndim == 2:
-        return photo
-    hsv = cv2.cvtColor(photo, cv2.COLOR_BGR2HSV)
-    hue, sat = hsv[..., 0], hsv[..., 1]
-    pen = (sat >= MIN_INK_SATURATION) & (
-        ((hue >= BLUE_HUES[0]) & (hue <= BLUE_HUES[1]))
-        | ((hue >= RED_HUES[0][0]) & (hue <= RED_HUES[0][1]))
-        | ((hue >= RED_HUES[1][0]) & (hue <= RED_HUES[1][1]))
-    )
-    gray = cv2.cvtColor(photo, cv2.COLOR_BGR2GRAY)
-    darkest = photo.min(axis=2)
-    out = np.where(pen, darkest, gray).astype(np.uint8)
-    return cv2.cvtColor(out, cv2.COLOR_GRAY2BGR)

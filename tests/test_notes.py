@@ -141,19 +141,6 @@ def test_a_poor_back_reading_is_tried_upside_down() -> None:
     assert read_either_way_up(card, hard, TwoWays(page_of("xx yy", 60)), Options()) == (hard, False)
 
 
-def test_ink_emphasis_darkens_blue_and_red_pen_only() -> None:
-    from cardscan.backside import ink_emphasis
-
-    photo = np.full((2, 3, 3), 245, np.uint8)  # paper
-    photo[0, 0] = (150, 44, 24)  # blue ink (BGR)
-    photo[0, 1] = (28, 18, 128)  # dark red ink
-    photo[0, 2] = (90, 150, 200)  # wood, orange
-    photo[1, 0] = (40, 40, 40)  # black print
-    out = ink_emphasis(photo)
-    assert out[0, 0, 0] == 24 and out[0, 1, 0] == 18
-    assert out[0, 2, 0] > 140 and out[1, 0, 0] == 40 and out[1, 1, 0] == 245
-
-
 def test_drop_repeats_checks_the_note_against_the_final_contact() -> None:
     from cardscan.parse.notes import drop_repeats
 
@@ -161,3 +148,11 @@ def test_drop_repeats_checks_the_note_against_the_final_contact() -> None:
     assert drop_repeats("onigo Rodroguez\nwants samples in May", contact) == "wants samples in May"
     assert drop_repeats("Vertexridge Foods", contact) is None
     assert drop_repeats(None, contact) is None
+
+
+def test_a_note_naming_the_contact_is_no_repeat_of_a_phone_label() -> None:
+    contact = Contact(name="Eva Smit", given_name="Eva", family_name="Smit",
+                      phones=[Phone("+31644570392", "mobile", "Cell +31 6 44570392")],
+                      raw_text={"front": "Eva Smit\nCell +31 6 44570392", "back": None})
+    lines = [line("Wants the audit package in Mar"), line("call Eva", top=50)]
+    assert notes_from_lines(lines, contact) == "Wants the audit package in Mar\ncall Eva"

@@ -61,18 +61,22 @@ def _contact_tokens(contact: Contact) -> set[str]:
     ]
     parts += [phone.raw for phone in contact.phones]
     parts += [social.handle for social in contact.social]
-    return {token for part in parts for token in _tokens(part)}
+    # Labels ("Cell", "Office") are not details: "call Eva" must not match "Cell" by one slip.
+    return {token for part in parts for token in _tokens(part)} - detail_labels()
 
 
 def _near(token: str, known: set[str]) -> bool:
     """Known, or one OCR slip away from a known word (two for long words): `Rodroguez`."""
     if token in known:
         return True
-    if len(token) < 3:
+    # Short words are one slip away from too many others ("call", "cell"); house numbers and
+    # postcodes are not ("231" for "331").
+    shortest = 3 if token.isdigit() else 5
+    if len(token) < shortest:
         return False
     allowed = 1 if len(token) < 8 else 2
     return any(abs(len(k) - len(token)) <= allowed and _distance(token, k, allowed) <= allowed
-               for k in known if len(k) >= 3)
+               for k in known if len(k) >= shortest and k.isdigit() == token.isdigit())
 
 
 def _distance(a: str, b: str, cap: int) -> int:
