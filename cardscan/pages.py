@@ -64,7 +64,9 @@ def render_pdf_page(data: bytes, path: Path | str = "<bytes>", page: int = 0) ->
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        raise InputError(path, f"not a readable PDF ({exc})") from None
+        # PDFium's own words are no help here ("Failed to load document (PDFium: Success)").
+        why = "password-protected" if getattr(exc, "err_code", None) == 4 else "damaged, or it has no pages"
+        raise InputError(path, f"not a readable PDF ({why})") from None
     try:
         if page >= len(pdf):
             raise InputError(path, f"no page {page + 1} in this PDF ({len(pdf)} pages)")
