@@ -93,7 +93,13 @@ class OcrPage:
 
     @property
     def text(self) -> str:
-        return "\n".join(line.text for line in self.lines)
+        """All text in Tesseract's reading order: block by block, so the columns of a
+        two-column card stay whole instead of interleaving line by line."""
+        ordered = sorted(
+            (line for line in self.lines if line.words),
+            key=lambda line: (line.block, line.words[0].paragraph, line.words[0].line, line.top),
+        )
+        return "\n".join(line.text for line in ordered)
 
     def to_dict(self) -> dict[str, Any]:
         return {
