@@ -24,6 +24,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cardscan.errors import CardscanError, ExitCode, InputError, MissingDependencyError
@@ -376,12 +377,24 @@ def import_cards(
         else:
             fail(card, *failed)
 
+    def photo_hash(path: Path) -> str:
+        """A photo's sha256; from the store when the file is unchanged since it was hashed."""
+        try:
+            info = path.stat()
+        except OSError:
+            return file_hash(path)  # raises InputError with the reason
+        known = None if force else store.known_hash(str(path), info.st_size, info.st_mtime_ns)
+        if known is None:
+            known = file_hash(path)
+            store.remember_hash(str(path), info.st_size, info.st_mtime_ns, known)
+        return known
+
     def to_read() -> Iterator[Card]:
         """The cards that need the OCR, hashing each photo just before it is needed."""
         for index, card in enumerate(cards):
             try:
-                front = file_hash(card.front)
-                back = file_hash(card.back) if card.back is not None else None
+                front = photo_hash(card.front)
+                back = photo_hash(card.back) if card.back is not None else None
             except InputError as exc:
                 fail(card, failure_reason(card, str(exc)), exc.exit_code)
                 continue

@@ -107,6 +107,16 @@ SCHEMA = [
         reviewed_at TEXT NOT NULL DEFAULT (datetime('now'))
     );
     """,
+    # version 3 (import): each photo's hash by path, size and mtime, so that importing a big
+    # folder again re-reads (hashes) only the files that changed
+    """
+    CREATE TABLE IF NOT EXISTS file_hashes (
+        path TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        hash TEXT NOT NULL
+    );
+    """,
 ]
 
 
@@ -268,7 +278,22 @@ class Store:
         return [{"path": p, "page": n, "reason": r, "exit_code": c, "failed_at": at}
                 for p, n, r, c, at in rows]
 
+    def known_hash(self, path: str, size: int, mtime_ns: int) -> str | None:
+        """The sha256 remembered for this file, if its size and mtime are unchanged since."""
+        row = self.db.execute(
+            "SELECT hash FROM file_hashes WHERE path = ? AND size = ? AND mtime_ns = ?",
+            (path, size, mtime_ns),
+        ).fetchone()
+        return row[0] if row else None
+
     # --- writing -------------------------------------------------------------------------
+    def remember_hash(self, path: str, size: int, mtime_ns: int, digest: str) -> None:
+        with self._write():
+            self.db.execute(
+                "INSERT OR REPLACE INTO file_hashes (path, size, mtime_ns, hash) VALUES (?, ?, ?, ?)",
+                (path, size, mtime_ns, digest),
+            )
+
     def put(self, contact: Contact) -> None:
         """Store a contact as it is (replacing one with its id), with no card behind it."""
         with self._write():

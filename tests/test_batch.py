@@ -61,6 +61,24 @@ def test_importing_twice_reads_nothing_the_second_time(tmp_path: Path, log: Path
     assert stored(db) == before
 
 
+def test_a_second_import_hashes_only_the_photos_that_changed(
+    tmp_path: Path, log: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    photos = [write_photo(tmp_path / "in" / f"card-{p}.png", p) for p in (1, 2, 3)]
+    cards = [Card(p) for p in photos]
+    with Store(tmp_path / "cards.db") as store:
+        batch.import_cards(cards, store, Options(), workers=2)
+        hashed: list[Path] = []
+        real_hash = batch.file_hash
+        monkeypatch.setattr(batch, "file_hash", lambda path: hashed.append(path) or real_hash(path))
+        write_photo(photos[1], 9)  # replaced by another card (new bytes, new mtime)
+        os.utime(photos[1], ns=(10**18, 10**18))
+        summary = batch.import_cards(cards, store, Options(), workers=2)
+        assert hashed == [photos[1]]
+        assert (summary.new, summary.already) == (1, 2)
+    assert sorted(reads(log)) == [1, 2, 3, 9]
+
+
 def test_fifty_good_ten_broken(tmp_path: Path, log: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for person in range(1, 51):
         write_photo(tmp_path / "in" / "good" / f"card-{person:02d}.png", person)
