@@ -178,6 +178,30 @@ def test_ctrl_c_keeps_what_was_stored_and_the_next_run_finishes(tmp_path: Path, 
         assert store.count() == 20
 
 
+def test_ctrl_c_at_the_command_line_prints_what_was_stored_and_exits_130(
+    tmp_path: Path, log: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for person in range(1, 11):
+        write_photo(tmp_path / "in" / f"card-{person:02d}.png", person)
+    real = batch.read_indexed
+
+    def three_then_ctrl_c(*args: object, **kwargs: object) -> object:
+        for count, item in enumerate(real(*args, **kwargs), start=1):  # type: ignore[arg-type]
+            yield item
+            if count == 3:
+                raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch, "read_indexed", three_then_ctrl_c)
+    db = tmp_path / "cards.db"
+    args = ["import", str(tmp_path / "in"), "--db", str(db), "--workers", "2", "-o", str(tmp_path / "x.csv")]
+    assert main(args) == 130
+    err = capsys.readouterr().err
+    assert err.startswith("interrupted: 10 cards: 3 new contacts, 0 merged, 0 already stored, 0 failed in ")
+    assert not (tmp_path / "x.csv").exists()  # no export of a half import
+    with Store(db) as store:
+        assert store.count() == 3
+
+
 def test_the_pool_holds_one_card_per_worker_in_flight(
     log: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
