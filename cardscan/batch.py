@@ -383,10 +383,10 @@ def import_cards(
             info = path.stat()
         except OSError:
             return file_hash(path)  # raises InputError with the reason
-        known = None if force else store.known_hash(str(path), info.st_size, info.st_mtime_ns)
+        known = None if force else store.known_hash(path_text(path), info.st_size, info.st_mtime_ns)
         if known is None:
             known = file_hash(path)
-            store.remember_hash(str(path), info.st_size, info.st_mtime_ns, known)
+            store.remember_hash(path_text(path), info.st_size, info.st_mtime_ns, known)
         return known
 
     def to_read() -> Iterator[Card]:
