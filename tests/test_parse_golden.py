@@ -64,9 +64,11 @@ def test_golden_company_only_card_has_no_person() -> None:
     assert contact.name is None and contact.given_name is None and contact.company == "Riversidestone"
 
 
-def test_golden_qr_mecard_fills_the_email() -> None:
-    contact = parse_golden("card-046")
-    assert "i.rodriguez@vertexridge-foods.es" in contact.emails
+def test_golden_qr_codes_fill_and_correct() -> None:
+    mecard = parse_golden("card-061")
+    assert mecard.name == "Rohan Sharma" and "rohan.sharma@nair-print.in" in mecard.emails
+    vcard = parse_golden("card-124")
+    assert vcard.name == "Priya D. Hughes" and vcard.emails == ["priya@highlandlogic.co.uk"]
 
 
 def test_golden_capitals_come_out_as_written() -> None:

@@ -70,7 +70,7 @@ def _online(segments: list[Segment], found: _Found) -> list[Segment]:
             if social is not None:
                 handles.append(social)
                 continue
-            explicit = site.lower().startswith("www.") or "://" in rest
+            explicit = site.lower().startswith("www.") or bool(re.search(r"https?\W", rest, re.I))
             if is_social_host(host) or (seg.conf < MIN_WEB_CONF and not explicit):
                 continue
             if all(_site_key(site) != _site_key(w) for w in found.websites):
@@ -233,6 +233,10 @@ def parse_contact(front: OcrPage, back: OcrPage | None, options: Options | None 
     _phones(everything, phone_region, address.segments if address else [], found, alternatives)
     if inferred is None and found.phones:
         inferred = _phone_region(found.phones)
+        if inferred is not None and inferred != phone_region and options.region is None:
+            # the numbers that name their country tell how to read the ones that do not
+            found.phones, found.conf["phones"] = [], []
+            _phones(everything, inferred, address.segments if address else [], found, alternatives)
 
     contact = Contact(
         emails=found.emails, phones=found.phones, websites=found.websites, social=found.social,
@@ -329,13 +333,11 @@ def _merge_qr(contact: Contact, qr: QrContact, confidence: dict[str, float]) -> 
             setattr(contact, field_name, value)
             confidence[field_name] = 0.99
     for email in qr.emails:
-        if email in contact.emails:
-            continue
-        near = next((i for i, e in enumerate(contact.emails) if _close(e, email, 3)), None)
-        if near is not None:
-            contact.emails[near] = email
-        else:
-            contact.emails.append(email)
+        # the code's address replaces every printed one OCR misread into a near copy of it
+        near = [i for i, e in enumerate(contact.emails) if e != email and _close(e, email, 3)]
+        if email not in contact.emails:
+            contact.emails.insert(near[0] if near else len(contact.emails), email)
+        contact.emails = [e for e in contact.emails if e == email or not _close(e, email, 3)]
         confidence["emails"] = 0.99
     for phone in qr.phones:
         if any(p.number == phone.number for p in contact.phones):

@@ -6,6 +6,8 @@ import re
 
 from email_validator import EmailNotValidError, validate_email
 
+from cardscan.parse.lexicon import lexicon, strip_accents
+
 # What OCR and printers make of '@': the copyright sign, "(at)" spelled out, a full-width '@'.
 _AT_VARIANTS = re.compile(r"\s*(?:\(at\)|\[at\]|\{at\}|\(@\)|©|®|＠)\s*", re.IGNORECASE)
 _SPACED_AT = re.compile(r"(?<=[\w.])\s*@\s*(?=\w)")
@@ -63,6 +65,10 @@ def find_emails(text: str) -> list[str]:
     found = []
     for match in _CANDIDATE.finditer(repair(text)):
         candidate = _LABEL.sub("", match.group(0).strip(".-'|"))
+        # printed addresses are ASCII; accents on them are Tesseract's ("schmìdt")
+        candidate = strip_accents(candidate)
+        if not lexicon().valid_tld(_fix_tld(candidate).rpartition(".")[2]):
+            continue
         for attempt in (_fix_tld(candidate), candidate):
             try:
                 email = validate_email(attempt, check_deliverability=False).normalized

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from cardscan.model import OcrLine, OcrPage, OcrWord
+from cardscan.parse.lexicon import fold, lexicon
 
 SEPARATORS = frozenset("|•·◆■●▪◦‣∙¦")  # a word made only of these splits a line
 HEIGHT_JUMP = 1.8  # neighbouring words whose glyph heights differ this much are split
@@ -69,15 +70,16 @@ def clean_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = "".join(c if c.isprintable() else " " for c in text)
     text = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2212", "-")
-    text = text.replace("\u2019", "'").replace("\u2018", "'")
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2044", "/")
     return " ".join(text.split()).strip(_STRIP_EDGES + " ")
 
 
 def _height_jump(a: OcrWord, b: OcrWord) -> bool:
     """Two neighbours in very different type sizes belong to different lines of the design."""
-    if len(a.text) < 3 or len(b.text) < 3:
-        return False  # short words ("(0)", "&", "E:") have unreliable boxes
     low, high = sorted((a.height, b.height))
+    if len(a.text) < 3 or len(b.text) < 3:
+        # short words ("(0)", "&", "E:") have unreliable boxes: only a big jump counts
+        return min(len(a.text), len(b.text)) >= 2 and high > 2.2 * max(1, low)
     return high > HEIGHT_JUMP * max(1, low)
 
 
@@ -132,10 +134,19 @@ def _is_debris(word: OcrWord, others: list[OcrWord]) -> bool:
     return len(text) == 1 and word.height > 2 * median  # a logo mark beside the name
 
 
+def _doubted_tail(word: OcrWord, others: list[OcrWord]) -> bool:
+    """A word Tesseract hardly believes at the end of a line it reads well: a logo or a rule."""
+    if word.conf >= 40 or sum(w.conf for w in others) / len(others) < 85:
+        return False
+    suffixes = lexicon().company_suffixes
+    folded = fold(word.text)
+    return folded not in suffixes and folded.replace(" ", "") not in {s.replace(" ", "") for s in suffixes}
+
+
 def _trim_debris(words: list[OcrWord]) -> list[OcrWord]:
     while len(words) > 1 and _is_debris(words[0], words[1:]):
         words = words[1:]
-    while len(words) > 1 and _is_debris(words[-1], words[:-1]):
+    while len(words) > 1 and (_is_debris(words[-1], words[:-1]) or _doubted_tail(words[-1], words[:-1])):
         words = words[:-1]
     return words
 

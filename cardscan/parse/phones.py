@@ -86,15 +86,9 @@ def _trailing_kind(text: str) -> str | None:
 
 
 def _default_kind(number: phonenumbers.PhoneNumber) -> str:
-    """An unlabelled number: mobile or work when its number range says so, else other (the
-    US/CA ranges are shared by both, so nothing on the card tells)."""
-    kind = phonenumbers.number_type(number)
-    if kind == PhoneNumberType.MOBILE:
-        return "mobile"
-    if kind in (PhoneNumberType.FIXED_LINE, PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST,
-                PhoneNumberType.VOIP, PhoneNumberType.UAN):
-        return "work"
-    return "other"
+    """An unlabelled number: mobile when its number range is mobile only, else work (US/CA
+    ranges serve both, and a business card's number is the office's unless it says otherwise)."""
+    return "mobile" if phonenumbers.number_type(number) == PhoneNumberType.MOBILE else "work"
 
 
 def _international(raw: str) -> phonenumbers.PhoneNumber | None:
@@ -213,6 +207,8 @@ def find_phones(text: str, region: str, address_like: bool = False,
             continue
         e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         raw = text[min(label_start, match.start):match.end].strip()
+        if kind == "ambiguous":  # "P." is Phone in English, Portable in French: the range decides
+            kind = _default_kind(number)
         found.append(FoundPhone(
             phone=Phone(number=e164, kind=kind or _default_kind(number), raw=raw),
             labelled=kind is not None, start=match.start, end=match.end,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from cardscan.model import Social
-from cardscan.parse.lexicon import lexicon
+from cardscan.parse.lexicon import lexicon, strip_accents
 
 _WEB = re.compile(
-    r"(?<![\w@.-])(?:(?:https?|hxxp)\s*:\s*/\s*/\s*)?"
+    r"(?<![\w@.-])(?:(?:https?|hxxp)\s*[:;.]?\s*/\s*/?\s*)?"
     r"((?:www\d?\s*[.,]\s*)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*"
     r"\.([a-z]{2,})\b(?:/[\w./%#?=&~+-]*)?)(?![\w@-])",
     re.IGNORECASE,
@@ -52,10 +52,10 @@ _SPACED_TLD = re.compile(r"((?:https?://|www\.)[\w.-]*\.)\s+([a-z]{2,6})\b")
 
 def find_websites(text: str) -> list[tuple[str, str]]:
     """(printed site without scheme, host) pairs in one segment; not inside e-mail addresses."""
-    text = _SPACED_TLD.sub(r"\1\2", text)  # OCR put a space after the last dot: "www.acme. io"
+    text = _SPACED_TLD.sub(r"\1\2", strip_accents(text))  # OCR put a space after the last dot: "www.acme. io"
     found = []
     for match in _WEB.finditer(text):
-        site = match.group(1)
+        site = strip_accents(match.group(1))  # hosts are ASCII; accents on them are OCR's
         site = re.sub(r"^(www\d?)\s*[.,]\s*", r"\1.", site, flags=re.IGNORECASE).rstrip("/.,")
         host = site.split("/")[0]
         if not _host_ok(host, match.group(2)):
