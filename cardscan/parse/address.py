@@ -22,7 +22,7 @@ _GERMANIC_STREET = re.compile(
 
 # "100 Bishopsgate", "Carrer de Balmes, 227": a street with no street word, trusted only right
 # above a postcode line.
-_NUMBERED_PLACE = re.compile(r"^(?:\d{1,5}[a-zA-Z]?,?\s+[^\W\d]{3,}(?:\s+[^\W\d]+){0,3}|"
+_NUMBERED_PLACE = re.compile(r"^(?:\d+(?:-\d+)+,?\s*\S.*|\d{1,5}[a-zA-Z]?,?\s+[^\W\d]{3,}(?:\s+[^\W\d]+){0,3}|"
                              r"[^\W\d]{3,}(?:\s+[^\W\d]+){0,3},?\s+\d{1,5}[a-zA-Z]?)$")
 
 
@@ -102,6 +102,11 @@ def find_postcode(text: str) -> PostcodeHit | None:
         candidates = ("DE", "FR", "ES", "IT", "TR", "US") if five else ("AT", "CH", "BE", "DK", "NO", "AU")
         return PostcodeHit(prefix_country, post, m.start(2), m.end(2), candidates=candidates, city_after=True)
     return None
+
+
+def _has_street_word(text: str) -> bool:
+    words = [w.strip(".,").lower() for w in text.split()]
+    return any(w in lexicon().street_words for w in words) or bool(_GERMANIC_STREET.search(text))
 
 
 def is_street(text: str) -> bool:
@@ -195,14 +200,20 @@ def find_address(segments: list[Segment]) -> Address | None:
     elif streets:
         anchor = streets[0]
     else:
-        return None
+        # no postcode and no street: a short "City, Country" line is all the card says
+        places = [s for s in free if countries.get(id(s)) and len(s.text.split()) <= 5
+                  and not re.search(r"\d{3,}", s.text)]
+        if not places:
+            return None
+        anchor = places[0]
     block = [anchor]
     # lines above: street, unit, building names directly above the anchor
     current = anchor
     for _ in range(3):
         above = [s for s in free if s not in block and _adjacent(s, current) and s.line_no < current.line_no]
         above = [s for s in above if (is_street(s.text) or _UNIT.match(s.text)
-                                      or (current is anchor and _NUMBERED_PLACE.match(s.text)))
+                                      or (current is anchor and _NUMBERED_PLACE.match(s.text))
+                                      or (hits.get(id(anchor)) and _has_street_word(s.text)))
                  and not hits.get(id(s))]
         if not above:
             break
