@@ -22,7 +22,8 @@ _GERMANIC_STREET = re.compile(
 
 # "100 Bishopsgate", "Carrer de Balmes, 227": a street with no street word, trusted only right
 # above a postcode line.
-_NUMBERED_PLACE = re.compile(r"^(?:\d+(?:-\d+)+,?\s*\S.*|\d{1,5}[a-zA-Z]?,?\s+[^\W\d]{3,}(?:\s+[^\W\d]+){0,3}|"
+_NUMBERED_PLACE = re.compile(r"^(?:\d+(?:-\d+)+,?\s*\S.*|"
+                             r"\d{1,5}[a-zA-Z]?,?\s+[^\W\d]{3,}(?:\s+[^\W\d]+){0,3}|"
                              r"[^\W\d]{3,}(?:\s+[^\W\d]+){0,3},?\s+\d{1,5}[a-zA-Z]?)$")
 
 
