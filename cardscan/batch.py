@@ -15,6 +15,7 @@ is finished by running it again.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import multiprocessing
 import os
 import signal
@@ -239,9 +240,12 @@ def read_indexed(
         for index, card in jobs:
             yield index, read_one(card, options, engine)
         return
+    first = next(jobs, None)
+    if first is None:  # nothing to read (all stored already): no worker is even started
+        return
     pool = _Pool(workers, options, engine)
     try:
-        yield from pool.run(jobs)
+        yield from pool.run(itertools.chain([first], jobs))
     finally:
         pool.close()
 
