@@ -104,7 +104,8 @@ def read_card_result(card: Card, options: Options, engine: OcrEngine | None = No
     start = time.perf_counter()
     contact = parse_contact(front.page, back.page if back else None, options, qr=front.qr)
     timer.add("parse", start)
-    suffix = bytes([card.page]) if card.page else b""
+    # A page's number joins the hash; a scan of 256 pages or more needs more than one byte.
+    suffix = card.page.to_bytes(1 if card.page < 256 else 4, "big") if card.page else b""
     contact.id = image_id(front_bytes + suffix)
     contact.images = {"front": path_text(card.front), "back": path_text(card.back) if card.back else None}
     contact.event = options.event
