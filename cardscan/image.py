@@ -9,7 +9,7 @@ small preview, then the full-resolution photo is warped once, straight to the fi
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
@@ -20,7 +20,7 @@ from cardscan.options import Options
 
 __all__ = [
     "MAX_PIXELS", "MIN_SIDE", "STEPS", "PreparedCard", "decode", "load", "load_bytes",
-    "prepare", "scale_long_side", "to_gray",
+    "prepare", "scale_long_side", "to_gray", "turn",
 ]
 
 # The steps that can be switched off (Options.image_steps_off) for eval's on/off table.
@@ -49,6 +49,7 @@ class PreparedCard:
     orientation_by: str = "none"  # "letters", "osd" or "none"
     skew: float = 0.0  # degrees of fine deskew applied
     x_height: float | None = None  # measured small-text x-height in the final image
+    fallback: bool = False  # the pipeline kept a second reading (turned, or the whole photo)
 
 
 def to_gray(image: np.ndarray) -> np.ndarray:
@@ -150,6 +151,19 @@ def prepare(
         image=card, corners=corners, rotation=rotation, steps=steps, found=found,
         orientation_by=orientation_by, skew=skew,
         x_height=None if measured is None else measured * s,
+    )
+
+
+def turn(prepared: PreparedCard, rotation: int) -> PreparedCard:
+    """The prepared card turned upright when its text still appears turned `rotation` degrees
+    clockwise (a quarter turn the orientation step missed). Pure: a new PreparedCard."""
+    quarter = (rotation // 90) % 4
+    corners = prepared.corners
+    if corners is not None:
+        corners = [list(c) for c in np.roll(np.array(corners), -quarter, axis=0).tolist()]
+    return replace(
+        prepared, image=np.ascontiguousarray(np.rot90(prepared.image, quarter)), corners=corners,
+        rotation=(prepared.rotation + 90 * quarter) % 360, steps={},
     )
 
 

@@ -25,12 +25,6 @@ from cardscan.errors import (
 from cardscan.model import OcrPage, OcrWord
 from cardscan.options import Options
 
-# A card is a sparse page of short lines in no particular order: psm 11 ("sparse text")
-# finds them all but loses line grouping, psm 3 keeps blocks; eval favours 3 on cards with a
-# layout, so it is the default.
-DEFAULT_PSM = 3
-
-
 # OSD needs a few lines of text; below this it guesses, and a guess is worse than none.
 MIN_OSD_CONFIDENCE = 1.0
 
@@ -120,7 +114,7 @@ class PytesseractEngine:
             data = pytesseract.image_to_data(
                 image,
                 lang=options.lang,
-                config=f"--psm {DEFAULT_PSM}",
+                config=f"--psm {options.psm}",
                 output_type=pytesseract.Output.DICT,
                 timeout=options.timeout,
             )
@@ -209,7 +203,7 @@ class TesserocrEngine:
 
     def read(self, image: np.ndarray, options: Options) -> OcrPage:
         self.check_languages(options.lang)
-        api = self._api(options.lang, DEFAULT_PSM)
+        api = self._api(options.lang, options.psm)
         _set_image(api, image)
         if not api.Recognize(timeout=int(options.timeout * 1000)):
             raise OcrTimeoutError(f"Tesseract took longer than {options.timeout:g}s (or failed)")

@@ -7,6 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_LANG = "Latin"
+# A card is a sparse page of short lines in no particular order: psm 11 ("sparse text")
+# finds them all but loses line grouping, psm 3 keeps blocks; eval favours 3 on cards with a
+# layout, so it is the default (11 is the pipeline's second try on a front that reads poorly).
+DEFAULT_PSM = 3
+SPARSE_PSM = 11
 
 
 def _steps_off_from_env() -> frozenset[str]:
@@ -23,6 +28,7 @@ class Options:
     lang: str = DEFAULT_LANG
     engine: str = "auto"  # auto | pytesseract | tesserocr | fake
     region: str | None = None  # default country for numbers without +CC; None = infer per card
+    psm: int = DEFAULT_PSM  # Tesseract's page segmentation mode
     timeout: float = 60.0  # seconds per card side before the OCR is abandoned
     debug_dir: Path | None = None
     event: str | None = None

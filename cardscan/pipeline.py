@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import cv2
+import numpy as np
 
 from cardscan import backside, image
+from cardscan.backside import reading_confidence
 from cardscan.cards import read_sidecar
 from cardscan.errors import InputError
 from cardscan.followups import set_dates
 from cardscan.model import Card, Contact, OcrPage, image_id
 from cardscan.ocr import OcrEngine, get_engine
-from cardscan.options import Options
+from cardscan.options import SPARSE_PSM, Options
 from cardscan.parse import parse_contact
 from cardscan.parse.notes import drop_repeats, join_notes
 from cardscan.parse.qr import decode as decode_qr
@@ -68,12 +70,73 @@ def read_side(
     start = timer.add("image", start)
     ocr_page = engine.read(prepared.image, options)
     timer.add("ocr", start)
+    if side == "front" and reads_poorly(ocr_page):
+        start = time.perf_counter()
+        ocr_page, prepared = _reread_poor_front(photo, ocr_page, prepared, options, engine)
+        timer.add("fallback", start)
     if options.debug_dir is not None:
         _write_steps(options.debug_dir, side, prepared)
     start = time.perf_counter()
     qr = decode_qr(photo) if side == "front" else []
     timer.add("qr", start)
     return SideReading(page=ocr_page, prepared=prepared, qr=qr)
+
+
+# A front whose reading has fewer confident characters than this (a name and a phone number
+# have more), or whose words Tesseract is unsure of on the whole, was probably cut from the
+# wrong region, turned the wrong way or lost by the layout analysis: it is read again.
+POOR_FRONT_CHARS = 30
+POOR_FRONT_CONFIDENCE = 70.0  # print read the right way up scores 85–97, upside down 35–60
+CONFIDENT_WORD = 60.0  # Tesseract's word confidence (0..100) above which a word counts
+
+
+def confident_chars(page: OcrPage) -> int:
+    """Letters and digits in the words Tesseract is sure of: how much text a reading found."""
+    return sum(
+        sum(ch.isalnum() for ch in word.text) for word in page.words if word.conf >= CONFIDENT_WORD
+    )
+
+
+def reads_poorly(page: OcrPage) -> bool:
+    return confident_chars(page) < POOR_FRONT_CHARS or reading_confidence(page) < POOR_FRONT_CONFIDENCE
+
+
+def _reread_poor_front(
+    photo: np.ndarray, page: OcrPage, prepared: image.PreparedCard, options: Options, engine: OcrEngine,
+) -> tuple[OcrPage, image.PreparedCard]:
+    """The reading with the most confident text among the first and a few second tries:
+    - the card turned the way Tesseract's OSD sees it on the final image (where the text has
+      the size OSD reads best, unlike the small preview the orientation step shows it);
+    - sparse-text segmentation (psm 11): psm 3's layout analysis sometimes takes a card with
+      a QR code or a big logo for a picture and returns no words at all;
+    - the whole photo, when the outline found was a QR code, a logo or a colour band.
+    Only fronts that read poorly pay for these."""
+    best = (confident_chars(page), page, prepared)
+
+    def consider(page: OcrPage, card: image.PreparedCard) -> None:
+        nonlocal best
+        chars = confident_chars(page)
+        if chars > best[0]:
+            best = (chars, page, card)
+
+    osd = getattr(engine, "orientation", None)
+    if osd is not None:
+        turn = osd(prepared.image, options)
+        if turn:
+            turned = image.turn(prepared, turn)
+            consider(engine.read(turned.image, options), turned)
+    if reads_poorly(best[1]):
+        sparse = replace(options, psm=SPARSE_PSM)
+        consider(engine.read(best[2].image, sparse), best[2])
+    if reads_poorly(best[1]) and prepared.found and "detect" not in options.image_steps_off:
+        whole_options = replace(options, image_steps_off=options.image_steps_off | {"detect"})
+        whole = image.prepare(
+            photo, options=whole_options,
+            orientation=(lambda card: osd(card, options)) if osd is not None else None,
+        )
+        consider(engine.read(whole.image, options), whole)
+    best[2].fallback = best[2] is not prepared or best[1] is not page
+    return best[1], best[2]
 
 
 def _write_steps(folder: Path, side: str, prepared: image.PreparedCard) -> None:
@@ -115,6 +178,9 @@ def read_card_result(card: Card, options: Options, engine: OcrEngine | None = No
     diagnostics = {
         "corners": front.prepared.corners,
         "rotation": front.prepared.rotation,
+        "found": front.prepared.found,
+        "orientation_by": front.prepared.orientation_by,
+        "reread": front.prepared.fallback,
         "timings": timer.seconds,
     }
     return CardResult(card=card, contact=contact, diagnostics=diagnostics)

@@ -54,18 +54,49 @@ def find_card(photo: np.ndarray) -> np.ndarray | None:
     if small.ndim == 2:
         small = cv2.cvtColor(small, cv2.COLOR_GRAY2BGR)
     evidence = _Evidence(small)
-    best: tuple[float, np.ndarray] | None = None
+    scored = []
     for points in _candidate_outlines(small, evidence):
         quad = fit_quad(points)
         if quad is None:
             continue
-        score = evidence.score(quad)
-        if best is None or score > best[0]:
-            best = (score, quad)
-    if best is None or best[0] < MIN_SCORE:
-        return None
-    quad = _extend_over_bands(best[1], best[0], evidence)
-    return quad / factor
+        scored.append((evidence.score(quad), quad))
+    scored.sort(key=lambda item: item[0], reverse=True)
+    for score, quad in scored:
+        if score < MIN_SCORE:
+            return None
+        if _aspect(quad) < SQUARE_ASPECT and _holds_qr_code(small, quad):
+            continue  # the QR code printed on the card, not the card
+        quad = _extend_over_bands(quad, score, evidence)
+        return quad / factor
+    return None
+
+
+SQUARE_ASPECT = 1.45  # below this a candidate may be a QR code (seen at an angle): look for finder patterns
+
+
+def _aspect(quad: np.ndarray) -> float:
+    sides = [float(np.hypot(*(quad[(i + 1) % 4] - quad[i]))) for i in range(4)]
+    long_side = max(sides[0] + sides[2], sides[1] + sides[3])
+    return long_side / max(1e-6, min(sides[0] + sides[2], sides[1] + sides[3]))
+
+
+def _holds_qr_code(small: np.ndarray, quad: np.ndarray) -> bool:
+    """Whether a QR code (its finder patterns) fills most of the quadrilateral."""
+    height, width = small.shape[:2]
+    x0, y0 = np.floor(quad.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(quad.max(axis=0)).astype(int)
+    margin = max(4, int(0.15 * max(x1 - x0, y1 - y0)))  # the quiet zone and the patterns' edge
+    x0, y0 = max(0, x0 - margin), max(0, y0 - margin)
+    x1, y1 = min(width, x1 + margin), min(height, y1 + margin)
+    crop = cv2.cvtColor(small[y0:y1, x0:x1], cv2.COLOR_BGR2GRAY)
+    try:
+        found, points = cv2.QRCodeDetector().detect(crop)
+    except cv2.error:
+        return False
+    if not found or points is None:
+        return False
+    code_area = float(cv2.contourArea(points.reshape(-1, 2).astype(np.float32)))
+    return code_area >= 0.4 * float(cv2.contourArea(quad.astype(np.float32)))
 
 
 def _extend_over_bands(quad: np.ndarray, score: float, evidence: _Evidence) -> np.ndarray:
@@ -140,8 +171,10 @@ class _Evidence:
             aspect_prior = 1.0
         elif 1.25 <= aspect <= 2.3:
             aspect_prior = 0.9
-        else:
+        elif aspect > 2.3:
             aspect_prior = 0.8
+        else:  # square cards exist, but a square is far more often a QR code, a logo or a band
+            aspect_prior = 0.7
         support = np.mean([self.side_support(quad[i], quad[(i + 1) % 4]) for i in range(4)])
         return float(support**2 * aspect_prior * (0.6 + 0.4 * min(1.0, frac / 0.25) ** 0.5))
 

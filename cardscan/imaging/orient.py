@@ -73,10 +73,15 @@ def text_is_vertical(letters: Letters) -> tuple[bool, float]:
     diff = centres[None, :, :] - centres[:, None, :]
     dist = np.hypot(diff[..., 0], diff[..., 1])
     np.fill_diagonal(dist, np.inf)
-    nearest = np.argmin(dist, axis=1)
-    vec = np.abs(diff[np.arange(len(boxes)), nearest])
-    horizontal = float(np.sum(vec[:, 0] > 1.5 * vec[:, 1]))
-    vertical = float(np.sum(vec[:, 1] > 1.5 * vec[:, 0]))
+    across = np.abs(diff[..., 0]) > 1.5 * np.abs(diff[..., 1])
+    down = np.abs(diff[..., 1]) > 1.5 * np.abs(diff[..., 0])
+    # A letter's nearest neighbour along its line is clearly nearer than the nearest one in
+    # the next line. A QR code's modules (or a dotted pattern) sit as close in both directions:
+    # they vote for neither, instead of for whichever neighbour happens to come first.
+    nearest_across = np.where(across, dist, np.inf).min(axis=1)
+    nearest_down = np.where(down, dist, np.inf).min(axis=1)
+    horizontal = float(np.sum(nearest_across < 0.8 * nearest_down))
+    vertical = float(np.sum(nearest_down < 0.8 * nearest_across))
     total = horizontal + vertical
     if not total:
         return False, 0.0
