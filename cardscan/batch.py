@@ -153,9 +153,13 @@ class _Pool:
 
     @staticmethod
     def _stop(slot: _Slot, force: bool) -> None:
+        """End a worker: at once with `force`, else after it finishes (killed if it won't)."""
         if force and slot.process.is_alive():
             slot.process.kill()
         slot.process.join(timeout=5)
+        if slot.process.is_alive():
+            slot.process.kill()
+            slot.process.join(timeout=5)
         slot.conn.close()
 
     def run(self, jobs: Iterator[tuple[int, Card]]) -> Iterator[tuple[int, CardResult]]:
@@ -219,9 +223,6 @@ class _Pool:
                     slot.conn.send(None)
         for slot in self.slots:
             self._stop(slot, force=slot.job is not None)
-            if slot.process.is_alive():
-                slot.process.kill()
-                slot.process.join(timeout=5)
 
 
 def read_indexed(
