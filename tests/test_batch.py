@@ -298,3 +298,25 @@ def test_real_cards_are_read_once(tmp_path: Path, samples_dir: Path) -> None:
         summary = batch.import_cards(cards, store, Options(), workers=2)
         assert (summary.read, summary.already) == (0, 1)
         assert store.count() == count
+
+
+def test_kill_with_sigterm_stops_like_ctrl_c(tmp_path: Path) -> None:
+    for person in range(1, 21):
+        write_photo(tmp_path / "in" / f"card-{person:02d}.png", person)
+    db = tmp_path / "cards.db"
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "test_batch_fakes.py"), "0.2", str(tmp_path / "log"),
+         "import", str(tmp_path / "in"), "--db", str(db), "--workers", "2", "-q"],
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        _wait_for_cards(db, 3, process)
+        process.terminate()
+        _, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130
+    assert err.decode().startswith("interrupted: 20 cards: ")
+    with Store(db) as store:
+        assert 3 <= store.count() < 20

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import signal
+import threading
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +31,22 @@ def one_line(text: str) -> str:
         else ch
         for ch in text
     )
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """`kill PID` (SIGTERM) stops an import as Ctrl-C does: what was stored is summed up."""
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @cli.command(name="import")
@@ -80,7 +100,7 @@ def import_(folders: tuple[Path, ...], db: Path | None, output: str | None, fmt:
         stderr.print(f"no front for the back {orphan}: read as a card", markup=False, highlight=False)
     for single in pairing.unpaired:
         stderr.print(f"odd number of photos: {single} has no back", markup=False, highlight=False)
-    with Store(db or default_db_path()) as store:
+    with Store(db or default_db_path()) as store, _terminate_as_interrupt():
         progress = progress_bar(quiet)
         with progress:
             task = progress.add_task("reading cards", total=len(all_cards))
