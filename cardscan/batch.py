@@ -20,9 +20,10 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from contextlib import closing, suppress
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -334,6 +335,26 @@ def file_hash(path: os.PathLike[str] | str) -> str:
         raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
 
 
+@contextmanager
+def _ctrl_c_after() -> Iterator[None]:
+    """Ctrl-C during the block takes effect when it ends (in the main thread; elsewhere Python
+    delivers no signals anyway)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        if previous is signal.default_int_handler:
+            raise KeyboardInterrupt
+        if callable(previous):
+            previous(signal.SIGINT, None)
+
+
 def failure_reason(card: Card, error: str) -> str:
     """The reason alone when the error starts with the card's own path (it is shown beside it)."""
     for prefix in (f"{card.label}: ", f"{card.front}: "):
@@ -433,8 +454,9 @@ def import_cards(
                     outcome[key] = failed
                     fail(card, *failed)
                 else:
-                    stored = store.add_card(result.contact, front, card.page, back)
-                    setattr(summary, stored.outcome, getattr(summary, stored.outcome) + 1)
+                    with _ctrl_c_after():  # a card committed is a card counted in the summary
+                        stored = store.add_card(result.contact, front, card.page, back)
+                        setattr(summary, stored.outcome, getattr(summary, stored.outcome) + 1)
                     report(CardEvent(card, stored.outcome, stored.contact_id, why=stored.why))
                 for twin in twins.pop(key):
                     settle_twin(twin, outcome[key])

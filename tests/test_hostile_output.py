@@ -161,11 +161,13 @@ def test_ctrl_c_prints_what_was_stored_and_exits_130(tmp_path: Path) -> None:
         if process.poll() is None:
             process.kill()
     assert process.returncode == 130, err
-    [summary] = [line for line in err.splitlines() if line.startswith("interrupted: ")]
+    summaries = [line for line in err.splitlines() if line.startswith("interrupted: ")]
+    assert len(summaries) == 1, err
+    summary = summaries[0]
     assert summary.startswith("interrupted: 40 cards: ")
     new = int(summary.split(": ")[2].split()[0])
     with Store(db) as store:
-        assert store.card_count() == new >= 3
+        assert store.card_count() == new >= 3, err
     assert "Traceback" not in err
 
 
