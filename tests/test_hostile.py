@@ -8,7 +8,6 @@ files that need real pixels read (blank pages, a landscape) are in test_hostile_
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -194,7 +193,6 @@ def test_a_decompression_bomb_is_refused_from_its_header(tmp_path: Path) -> None
     message, grown_kb = out.stdout.splitlines()
     assert message.startswith(f"{bomb}: image too large")
     assert int(grown_kb) < 100_000  # kB: nothing near the image's size was allocated
-    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 400_000
 
 
 def test_a_photo_with_no_text_is_a_failure_not_an_empty_contact(tmp_path: Path) -> None:
