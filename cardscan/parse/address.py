@@ -27,6 +27,28 @@ _NUMBERED_PLACE = re.compile(r"^(?:\d+(?:-\d+)+,?\s*\S.*|"
                              r"[^\W\d]{3,}(?:\s+[^\W\d]+){0,3},?\s+\d{1,5}[a-zA-Z]?)$")
 
 
+# "38B Hang Bai, Hoan Kiem,", "12/4 Nguyen Trai, Ward 3": a house number, a street name and
+# comma-separated places -- the shape of an address in countries that print no postcode.
+_HOUSE_NUMBER_LINE = re.compile(r"^\d{1,5}(?:[/-]\d{1,4})?[A-Za-z]?,?\s+[^\W\d]{2,}[^,]*,")
+# Indian addresses often give a landmark instead of a number: "Opp. City Mall, …", "Near Bus Stand, …".
+_LANDMARK_LINE = re.compile(r"(?:^|,\s*)(?:opp\.?|opposite|near|nr\.?|behind|beside|next\s+to)\s+[^\W\d]\w*"
+                            r"(?=[^,]*,)|,\s*(?:opp\.?|opposite|near|nr\.?|behind|beside|next\s+to)\s+[^\W\d]\w*",
+                            re.IGNORECASE)
+# A box number is not a postcode: "P.O. Box 1234", "Post Box : 2204", "Postfach 10 20 30".
+_BOX_NUMBER = re.compile(r"\b(?:p\.?\s?o\.?\s?box|post\s*box|postbox|box|postfach|apartado|b\.?p\.?)"
+                         r"\s*[:.#-]?\s*\d[\d ]*\d\b", re.IGNORECASE)
+# A postcode given with its label: "Postal Code : 112", "PIN: 110001", "P.C. 113".
+_LABELLED_POSTCODE = re.compile(r"\b(?:postal\s*code|post\s*code|postcode|zip(?:\s*code)?|pin(?:\s*code)?|"
+                                r"p\.\s?c\.)\s*[:.#-]?\s*(\d{3,7})\b", re.IGNORECASE)
+# "2153 PJ Nieuw Vennep", "80331 München": a line starting with a postcode and a town.
+_POSTCODE_TOWN = re.compile(r"^(?:[A-Z]{1,2}-)?\d{4,5}\s+(?:\S{1,3}\s*[^\W\d]{2,}|[^\W\d]{3,})")
+
+
+# A phone from the next column read into the start of an address line: no house number has 7 digits.
+_LEADING_PHONE = re.compile(r"^\+?\d[\d -]{6,}\d\s+(?=[^\W\d])")
+_ICON = "@©®•*>"
+
+
 # A phone printed on the same OCR line after the address: "…, JAPAN  F A X: 81-52-204-2612".
 _TRAILING_PHONE = re.compile(
     r"\s+(?:t\s?e\s?l|f\s?a\s?x|phone|ph|mob\w*|cell|tel\.?|t|f|m|o|p)\s*[:.]\s*\+?[\d(][\d\s()./-]{6,}.*$",
@@ -60,6 +82,8 @@ def _states(country: str) -> frozenset[str]:
 def find_postcode(text: str) -> PostcodeHit | None:
     """The postcode in a line, with the country its pattern names (or could name)."""
     m: re.Match[str] | None
+    # blank box numbers out (same length, so positions still hold)
+    text = _BOX_NUMBER.sub(lambda b: " " * len(b.group(0)), text)
     for m in re.finditer(r"\b([A-Z]{2})\.?,?\s+(\d{5}(?:-\d{4})?)\b", text):
         if m.group(1) in _states("US"):
             return PostcodeHit("US", m.group(2), m.start(2), m.end(2), state=m.group(1))
@@ -76,7 +100,10 @@ def find_postcode(text: str) -> PostcodeHit | None:
     m = re.search(r"(?:^|[\s,])([1-9]\d{3})\s?([A-Z]{2})\s+[A-Z][a-z]", text)
     if m and m.group(2) not in ("ST", "RD", "AV"):
         return PostcodeHit("NL", f"{m.group(1)} {m.group(2)}", m.start(1), m.end(2), city_after=True)
-    m = re.search(r"〒\s?(\d{3}-\d{4})|\b(\d{3}-\d{4})\b(?=.*\b(?:japan|tokyo|osaka)\b)", text, re.IGNORECASE)
+    m = re.search(r"〒\s?(\d{3}-\d{4})|(?<![\d-])(\d{3}-\d{4})(?![\d-])", text)
+    if m and not m.group(1) and not re.search(r"japan|tokyo|osaka|\w-(?:ku|shi|ken|cho|machi)\b", text,
+                                              re.IGNORECASE):
+        m = None
     if m:
         post = m.group(1) or m.group(2)
         return PostcodeHit("JP", post, m.start(), m.end())
@@ -90,11 +117,10 @@ def find_postcode(text: str) -> PostcodeHit | None:
     m = re.search(r"(?:^|[\s,])(?:(D|F|E|I|FR|DE|ES|IT|TR|HR|A|CH|B|L|NL|DK)\s?-\s?)?(\d{2}\s?\d{3}|\d{4})\s+"
                   r"([A-ZÄÖÜÉÈÎÂÇİŞĞ][\w'’\-]+)", text)
     if m:
-        city_word = m.group(3)
-        if fold(city_word).rstrip(".") in lexicon().street_words:
-            return None
-        rest = text[m.end(2):]
-        if any(fold(w).rstrip(".") in lexicon().street_words for w in rest.split()[:3]):
+        rest = text[m.end(2):].split()[:3]
+        if rest and fold(rest[0]).rstrip(".") in ("st", "ste") and len(rest) > 1 and rest[1][:1].isupper():
+            rest = rest[1:]  # "44600 ST NAZAIRE": Saint, not Street
+        if any(fold(w).rstrip(".") in lexicon().street_words for w in rest):
             return None
         prefix_country = {"D": "DE", "F": "FR", "E": "ES", "I": "IT", "A": "AT", "CH": "CH", "B": "BE",
                           "L": "LU", "DK": "DK"}.get((m.group(1) or "").upper(), m.group(1))
@@ -102,6 +128,9 @@ def find_postcode(text: str) -> PostcodeHit | None:
         five = len(post.replace(" ", "")) == 5
         candidates = ("DE", "FR", "ES", "IT", "TR", "US") if five else ("AT", "CH", "BE", "DK", "NO", "AU")
         return PostcodeHit(prefix_country, post, m.start(2), m.end(2), candidates=candidates, city_after=True)
+    m = _LABELLED_POSTCODE.search(text)
+    if m:
+        return PostcodeHit(None, m.group(1), m.start(1), m.end(1))
     return None
 
 
@@ -200,6 +229,8 @@ def find_address(segments: list[Segment]) -> Address | None:
         anchor = max(anchors, key=anchor_score)
     elif streets:
         anchor = streets[0]
+    elif shaped := [s for s in free if _HOUSE_NUMBER_LINE.match(s.text) or _LANDMARK_LINE.search(s.text)]:
+        anchor = shaped[0]
     else:
         # no postcode and no street: a short "City, Country" line is all the card says
         places = [s for s in free if countries.get(id(s)) and len(s.text.split()) <= 5
@@ -214,7 +245,8 @@ def find_address(segments: list[Segment]) -> Address | None:
         above = [s for s in free if s not in block and _adjacent(s, current) and s.line_no < current.line_no]
         above = [s for s in above if (is_street(s.text) or _UNIT.match(s.text)
                                       or (current is anchor and _NUMBERED_PLACE.match(s.text))
-                                      or (hits.get(id(anchor)) and _has_street_word(s.text)))
+                                      or (hits.get(id(anchor)) and _has_street_word(s.text))
+                                      or _continues(s.text))
                  and not hits.get(id(s))]
         if not above:
             break
@@ -222,18 +254,25 @@ def find_address(segments: list[Segment]) -> Address | None:
         block.insert(0, current)
     # lines below: a postcode line after a street anchor, then a country line
     current = anchor
-    for _ in range(2):
+    for _ in range(3):
         below = [s for s in free if s not in block and _adjacent(current, s) and s.line_no > current.line_no]
-        anchor_has_postcode = bool(hits.get(id(anchor)))
-        below = [s for s in below if countries.get(id(s)) or (hits.get(id(s)) and not anchor_has_postcode)
-                 or (is_street(current.text) and not anchor_has_postcode and _looks_like_city(s.text))]
+        has_postcode = any(hits.get(id(s)) for s in block)
+        # no postcode yet: the block goes on through units, streets, a "2153 PJ Town" line and
+        # any line the one above hands on with a trailing comma
+        open_block = not has_postcode and (is_street(current.text) or _UNIT.match(current.text) is not None
+                                            or _continues(current.text) or current is anchor)
+        below = [s for s in below if countries.get(id(s)) or (hits.get(id(s)) and not has_postcode)
+                 or (open_block and (_looks_like_city(s.text) or is_street(s.text)
+                                     or _POSTCODE_TOWN.match(s.text) is not None))
+                 or (_continues(current.text) and not _looks_like_contact_line(s.text))]
         if not below:
             break
         current = min(below, key=lambda s: s.line_no)
         block.append(current)
         if countries.get(id(current)):
             break
-    texts = [_TRAILING_PHONE.sub("", _strip_label(s.text)).strip(" ,;") for s in block]
+    texts = [_LEADING_PHONE.sub("", _TRAILING_PHONE.sub("", _strip_label(s.text.lstrip(_ICON + " "))))
+             .strip(" ,;") for s in block]
     texts = [t for t in texts if t]
     if not texts:
         return None
@@ -241,6 +280,15 @@ def find_address(segments: list[Segment]) -> Address | None:
     parts, region = _parts(texts, [hits.get(id(s)) for s in block])
     conf = sum(s.conf for s in block) / len(block)
     return Address(text=text, parts=parts, region=region, segments=block, conf=conf)
+
+
+def _continues(text: str) -> bool:
+    """An address line printed with a trailing comma hands on to the next line."""
+    return text.rstrip().endswith(",") and bool(re.search(r"[^\W\d_]{2}", text))
+
+
+def _looks_like_contact_line(text: str) -> bool:
+    return "@" in text or bool(re.match(r"^(?:www\.|https?:|t\b|tel|fax|ph|mob|e-?mail)", text, re.I))
 
 
 def _looks_like_city(text: str) -> bool:

@@ -203,7 +203,10 @@ def find_phones(text: str, region: str, address_like: bool = False,
             continue
         if not valid and (inherited or not ((plus or kind) and phonenumbers.is_possible_number(number))):
             continue
-        if address_like and not (plus or kind):
+        # (a valid 8+ digit number opening the line is a phone from the next column, never a
+        # house number or a postcode)
+        opens_line = valid and len(digits) >= 8 and not text[:match.start].strip()
+        if address_like and not (plus or kind) and not opens_line:
             continue
         e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         raw = text[min(label_start, match.start):match.end].strip()
