@@ -29,7 +29,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cardscan.errors import CardscanError, ExitCode, InputError, MissingDependencyError
+from cardscan.errors import CardscanError, ExitCode, InputError, MissingDependencyError, reading
 from cardscan.model import Card
 from cardscan.ocr import OcrEngine
 from cardscan.options import Options
@@ -322,17 +322,8 @@ class ImportSummary:
 
 def file_hash(path: os.PathLike[str] | str) -> str:
     """sha256 of a file's bytes (hex), or InputError naming the file and why it can't be read."""
-    try:
-        with open(path, "rb") as f:
-            return hashlib.file_digest(f, "sha256").hexdigest()
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(path, "is a folder, not an image") from None
-    except PermissionError:
-        raise InputError(path, "permission denied") from None
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    with reading(path), open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from typing import Any
 
 from cardscan.errors import InputError
 from cardscan.model import Card, Contact
+from cardscan.strings import edit_distance
 
 FIELDS = ("name", "title", "company", "emails", "phones", "websites", "address", "notes")
 SINGLE_FIELDS = {"name", "title", "company", "address", "notes"}
@@ -130,13 +131,7 @@ def cer(expected: str, got: str) -> float:
     b = " ".join(got.split())
     if not a:
         return 0.0 if not b else 1.0
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, start=1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-        previous = current
-    return previous[-1] / len(a)
+    return edit_distance(a, b) / len(a)
 
 
 def quad_iou(a: list[list[float]], b: list[list[float]]) -> float:

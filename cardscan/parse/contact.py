@@ -21,6 +21,7 @@ from cardscan.parse.lexicon import lexicon
 from cardscan.parse.phones import country_code_regions, find_phones, label_kind
 from cardscan.parse.qr import QrContact, parse_payload
 from cardscan.parse.web import find_labelled_handles, find_websites, is_social_host, social_from_site
+from cardscan.strings import edit_distance
 
 DEFAULT_REGION = "US"
 MIN_WEB_CONF = 0.12  # a site read from a segment OCR doubts this much is usually a misread e-mail
@@ -309,13 +310,7 @@ def _close(a: str, b: str, limit: int) -> bool:
     """Edit distance of a and b is at most `limit` (cheap, for short strings)."""
     if abs(len(a) - len(b)) > limit:
         return False
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, start=1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-        previous = current
-    return previous[-1] <= limit
+    return edit_distance(a, b) <= limit
 
 
 def _merge_qr(contact: Contact, qr: QrContact, confidence: dict[str, float]) -> None:
