@@ -178,8 +178,9 @@ def _warp(
     shrink = float(np.sqrt(abs(np.linalg.det(post[:2, :2]))))
     source, src_quad = gray, quad
     if shrink < 0.7:
-        source = cv2.resize(gray, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)
-        src_quad = quad * shrink
+        source = detect.shrink(gray, shrink)
+        # the halvings round each side down: map the quad with the sizes actually made
+        src_quad = quad * np.array([source.shape[1] / gray.shape[1], source.shape[0] / gray.shape[0]])
     rect = np.array([[0, 0], [card_w, 0], [card_w, card_h], [0, card_h]], dtype=np.float32)
     homography = cv2.getPerspectiveTransform(src_quad.astype(np.float32), rect)
     matrix = post @ homography

@@ -103,6 +103,7 @@ class PytesseractEngine:
     name = "pytesseract"
 
     def __init__(self) -> None:
+        _one_thread()
         self.binary = _tesseract_binary()
 
     def read(self, image: np.ndarray, options: Options) -> OcrPage:
@@ -158,6 +159,14 @@ class PytesseractEngine:
         return int(osd["orientation"]) % 360
 
 
+def _one_thread() -> None:
+    """One Tesseract thread per process, unless the user asked otherwise: cardscan's
+    parallelism is its process pool, and OpenMP threads on top only fight over the same
+    cores. OpenMP reads the variable once, when libtesseract is loaded, so this must run
+    before the first `import tesserocr` (and it is inherited by `tesseract` subprocesses)."""
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+
 class TesserocrEngine:
     """libtesseract in-process via tesserocr: the model stays loaded between cards.
 
@@ -171,6 +180,7 @@ class TesserocrEngine:
     name = "tesserocr"
 
     def __init__(self, tessdata: str | None = None) -> None:
+        _one_thread()
         import tesserocr
 
         self._tesserocr = tesserocr
@@ -180,7 +190,7 @@ class TesserocrEngine:
                 f"no Tesseract language data (tessdata) found; {TESSERACT_INSTALL_HINT}"
             )
         self.tessdata = path.rstrip("/") + "/"
-        self._apis: dict[tuple[str, int], Any] = {}
+        self._apis: dict[str, Any] = {}  # by model name
         _, available = tesserocr.get_languages(self.tessdata)
         self.languages = frozenset(available)
 
@@ -193,13 +203,17 @@ class TesserocrEngine:
             )
 
     def _api(self, lang: str, psm: int) -> Any:
-        key = (lang, psm)
-        if key not in self._apis:
+        # One API per model, its page segmentation mode set per call: a second API for another
+        # mode would hold a second copy of the model (Latin is ~90 MB on disk, more loaded).
+        if lang not in self._apis:
             try:
-                self._apis[key] = self._tesserocr.PyTessBaseAPI(path=self.tessdata, lang=lang, psm=psm)
+                self._apis[lang] = self._tesserocr.PyTessBaseAPI(path=self.tessdata, lang=lang, psm=psm)
             except RuntimeError as exc:
                 raise OcrEngineError(f"libtesseract could not load {lang!r}: {exc}") from exc
-        return self._apis[key]
+        api = self._apis[lang]
+        if api.GetPageSegMode() != psm:
+            api.SetPageSegMode(psm)
+        return api
 
     def read(self, image: np.ndarray, options: Options) -> OcrPage:
         self.check_languages(options.lang)
@@ -302,6 +316,7 @@ _ENGINES: dict[str, OcrEngine] = {}
 
 def tesserocr_available(lang: str) -> bool:
     """Whether tesserocr imports and the system tessdata holds every model `lang` names."""
+    _one_thread()
     try:
         import tesserocr
     except ImportError:

@@ -56,3 +56,14 @@ def test_turning_a_prepared_card_turns_its_image_rotation_and_corners() -> None:
     assert turned.rotation == 180
     assert turned.corners == [corners[1], corners[2], corners[3], corners[0]]
     assert prepared.image is card and prepared.rotation == 90  # pure
+
+
+def test_qr_code_on_a_large_photo_is_decoded_and_a_photo_without_one_gives_nothing() -> None:
+    from cardscan.parse.qr import decode
+
+    payload = "BEGIN:VCARD\nVERSION:3.0\nFN:Jane Doughty\nEND:VCARD"
+    photo = np.full((3000, 4000, 3), 225, np.uint8)  # a phone photo: shrunk before the search
+    code = cv2.cvtColor(qr_code(payload, 16), cv2.COLOR_GRAY2BGR)
+    photo[900:900 + code.shape[0], 2400:2400 + code.shape[1]] = code
+    assert decode(photo) == [payload]
+    assert decode(np.full((3000, 4000, 3), 225, np.uint8)) == []

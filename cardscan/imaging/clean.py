@@ -69,9 +69,13 @@ def flatten_light(gray: np.ndarray, x_height: float = 24.0) -> np.ndarray:
     ground = cv2.dilate(small, kernel)
     ground = cv2.GaussianBlur(ground, (0, 0), radius)
     ground = cv2.resize(ground, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
-    ground = np.maximum(ground.astype(np.float32), 1.0)
-    out = gray.astype(np.float32) * (245.0 / ground)
-    return np.clip(out, 0, 255).astype(np.uint8)
+    # Two float copies of the full-resolution card, worked on in place (were five).
+    scale = np.maximum(ground, 1).astype(np.float32)
+    np.divide(245.0, scale, out=scale)
+    out = gray.astype(np.float32)
+    np.multiply(out, scale, out=out)
+    np.clip(out, 0, 255, out=out)
+    return out.astype(np.uint8)
 
 
 def binarize(gray: np.ndarray) -> np.ndarray:
