@@ -10,15 +10,18 @@ from cardscan.parse import parse_contact
 from cardscan.parse.address import find_postcode
 
 
-def page(*lines: str, height: int = 30) -> OcrPage:
-    """An OCR page with one left-aligned line per entry, as a card prints a block of text."""
+def page(*lines: str | tuple[str, int], doubted: frozenset[str] = frozenset()) -> OcrPage:
+    """An OCR page with one left-aligned line per entry, as a card prints a block of text; a
+    (text, height) pair sets that line's glyph height; `doubted` words are read with low confidence."""
     words = []
     top = 20
-    for number, text in enumerate(lines):
+    for number, line in enumerate(lines):
+        text, height = (line, 30) if isinstance(line, str) else line
         left = 40
         for word in text.split():
             width = max(8, len(word) * height // 2)
-            words.append(OcrWord(word, left, top, width, height, 95.0, block=number + 1, paragraph=1, line=1))
+            conf = 20.0 if word in doubted else 95.0
+            words.append(OcrWord(word, left, top, width, height, conf, block=number + 1, paragraph=1, line=1))
             left += width + height // 3
         top += int(height * 1.5)
     return OcrPage(words=words, width=2000, height=max(600, top + 20))
@@ -83,3 +86,39 @@ def test_a_phone_read_into_the_address_line_is_still_a_phone() -> None:
                                  "Sultanate of Oman"), None)
     assert contact.address == "P.O. Box 1187, Postal Code : 112, Ruwi, Sultanate of Oman"
     assert [p.number for p in contact.phones] == ["+96824567890"]
+
+
+def test_a_name_no_list_knows_is_found_above_the_title() -> None:
+    contact = parse_contact(page("Tharindu Wijesekara", "Regional Operations Manager",
+                                 "Lanka Freight Lines Pvt Ltd", "Tel: +94 11 234 5678"), None)
+    assert (contact.name, contact.title, contact.company) == (
+        "Tharindu Wijesekara", "Regional Operations Manager", "Lanka Freight Lines Pvt Ltd")
+
+
+def test_a_poorly_read_line_is_not_made_a_name_by_the_title_under_it() -> None:
+    lines = page("Vertex Foods S.A.", "ZQRA KOTWELL", "Associate", doubted=frozenset({"ZQRA", "KOTWELL"}))
+    assert parse_contact(lines, None).name is None
+
+
+@pytest.mark.parametrize(("lines", "title"), [
+    # the unit the person heads, printed under the title as a division
+    (["Hiroshi Tanaka", "Deputy General Manager", "Overseas Trading Division", "Kanto Shoji Co., Ltd."],
+     "Deputy General Manager, Overseas Trading Division"),
+    # a department named as one is the title when the card prints no other
+    (["Export Promotion Department", "Linh Pham", "Saigon Trade Joint Stock Company"],
+     "Export Promotion Department"),
+    # the same title in two languages, the translation in smaller type
+    (["Mehmet Yilmaz", ("İHRACAT MÜDÜRÜ", 40), ("EXPORT MANAGER", 28), "Anadolu Lojistik A.Ş."],
+     "İHRACAT MÜDÜRÜ / EXPORT MANAGER"),
+])
+def test_titles_around_the_world(lines: list[str | tuple[str, int]], title: str) -> None:
+    assert parse_contact(page(*lines), None).title == title
+
+
+@pytest.mark.parametrize(("lines", "company"), [
+    # a company name over two lines, the second only its legal form
+    ([("ANH DUONG TRADING", 40), ("JOINT STOCK COMPANY", 40), "Quoc Bao Tran", "Sales Executive"],
+     "ANH DUONG TRADING JOINT STOCK COMPANY"),
+])
+def test_company_over_two_lines(lines: list[str | tuple[str, int]], company: str) -> None:
+    assert parse_contact(page(*lines), None).company == company

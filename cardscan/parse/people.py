@@ -243,6 +243,54 @@ def _top_line_company(free: list[Segment], name_seg: Segment | None, ranks: dict
     return None
 
 
+_NAMED_UNIT = re.compile(r"\b(?:department|dept|division|div)\.?$", re.IGNORECASE)
+
+
+def _named_unit(text: str) -> bool:
+    """"Information Systems Division", "Planning Department": a unit named as one."""
+    return bool(_NAMED_UNIT.search(text.strip())) and 2 <= len(_tokens(text)) <= 6 and not _suffix_hit(text)
+
+
+def _just_below(upper: Segment, lower: Segment) -> bool:
+    """`lower` is the next printed line after `upper`, in the same block."""
+    if upper is lower or upper.side != lower.side or not 0 < lower.line_no - upper.line_no <= 2:
+        return False
+    gap = lower.top - upper.bottom
+    overlap = min(upper.right, lower.right) - max(upper.left, lower.left)
+    return -0.3 * upper.height <= gap <= 1.5 * max(upper.height, lower.height) and overlap > 0
+
+
+def _latin_accented(text: str) -> bool:
+    return any(ord(c) > 127 and c.isalpha() for c in text)
+
+
+def _only_legal_form(text: str) -> bool:
+    """"JOINT STOCK COMPANY", "SERVICES L.L.C": a company line that is no name on its own."""
+    lex = lexicon()
+    words = fold(text.replace("&", " ")).split()
+    whole = " ".join(words)
+    if not words:
+        return False
+    suffix_words = {w for suffix in lex.company_suffixes for w in suffix.split()}
+    legal = suffix_words | {"company", "co", "joint", "stock"}
+    return whole in lex.company_suffixes or all(w in lex.company_words or w in legal for w in words)
+
+
+def _company_head(company_seg: Segment, free: list[Segment], taken: list[Segment]) -> Segment | None:
+    """The first part of a company name printed over two lines or in two sizes, when the chosen
+    line is only its legal form: the line above in the same type, or the words left of it."""
+    for s in free:
+        if s in taken or s is company_seg or s.side != company_seg.side or _title_words(s.text):
+            continue
+        if s.text.isupper() != company_seg.text.isupper() or not re.search(r"[^\W\d_]{3}", s.text):
+            continue
+        same_line = s.line_no == company_seg.line_no and s.right < company_seg.left
+        similar = abs(s.height - company_seg.height) <= 0.25 * max(s.height, company_seg.height)
+        if same_line or (similar and _just_below(s, company_seg)):
+            return s
+    return None
+
+
 _HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|herr|frau|mme|m)\.?\s+(?=\S)", re.IGNORECASE)
 _ROLE_PREFIX = re.compile(r"^(?:prop|proprietor|ceo|md|director)\b\.?\s*[:\-]?\s+(?=\S)", re.IGNORECASE)
 _NOT_A_COMPANY = frozenset({"with", "and", "the", "for", "from", "your", "our", "by", "at", "to", "of",
@@ -300,6 +348,13 @@ def assign(segments: list[Segment], emails: list[str], hosts: list[str]) -> Peop
         company_scores[id(s)] = company
         name_scores[id(s)] = name
 
+    # a name-shaped line printed right above a title line is the person (a name OCR cannot
+    # confirm by a given-name list or the e-mail)
+    for s in free:
+        if name_scores[id(s)] > -5.0 and s.conf >= 0.6 and any(
+                _just_below(s, t) and _title_words(t.text) and not _suffix_hit(t.text) for t in free):
+            name_scores[id(s)] += 0.75
+
     used: list[Segment] = []
     conf = result.confidence
     assert conf is not None
@@ -332,7 +387,11 @@ def assign(segments: list[Segment], emails: list[str], hosts: list[str]) -> Peop
         company_seg = _top_line_company(free, name_seg, ranks, top_line, company_scores, name_scores)
         fallback = company_seg is not None
     if company_seg is not None:
+        head = _company_head(company_seg, free, used) if _only_legal_form(company_seg.text) else None
         result.company = repair_company(company_seg.text.strip(" ,|"))
+        if head is not None:
+            result.company = f"{head.text.strip(' ,|')} {result.company}"
+            used.append(head)
         certainty = 0.5 if fallback else min(1.0, 0.45 + company_scores[id(company_seg)] / 7)
         conf["company"] = round(company_seg.conf * certainty, 3)
         used.append(company_seg)
@@ -342,7 +401,8 @@ def assign(segments: list[Segment], emails: list[str], hosts: list[str]) -> Peop
         conf["title"] = round(name_seg.conf * 0.7, 3)
     rest = [s for s in free if s not in used]
     title_lines = [s for s in rest if _title_words(s.text) and len(_tokens(s.text)) <= 8]
-    dept_lines = [s for s in rest if _department_only(s.text) and s not in title_lines]
+    dept_lines = [s for s in rest
+                  if (_department_only(s.text) or _named_unit(s.text)) and s not in title_lines]
     title_seg = None
     if title_lines and result.title is None:
         def title_key(s: Segment) -> tuple[float, int]:
@@ -352,19 +412,30 @@ def assign(segments: list[Segment], emails: list[str], hosts: list[str]) -> Peop
             return (_title_words(s.text) + near, -s.line_no)
         title_seg = max(title_lines, key=title_key)
         chosen = [title_seg]
+        translated = False
         # a title printed over two lines: the next line holds title words too
         for s in sorted(rest, key=lambda s: s.line_no):
             same_look = abs(s.height - title_seg.height) <= 0.15 * title_seg.height + 2
             same_look = same_look and s.side == title_seg.side
             follows = s.line_no == chosen[-1].line_no + 1
             continued = bool(re.search(r"(?:[,&/]|\b(?:and|of|for|und|et|de))$", chosen[-1].text.strip()))
-            if s is not title_seg and follows and same_look and (s in title_lines or continued):
+            goes_on = s in title_lines or continued or _named_unit(s.text)
+            if s is not title_seg and follows and same_look and goes_on:
                 chosen.append(s)
-        result.title = _join_title([s.text for s in chosen])
+            elif s is not title_seg and s in title_lines and _just_below(chosen[-1], s) and len(chosen) == 1 \
+                    and _latin_accented(chosen[-1].text) != _latin_accented(s.text):
+                # the same title in a second language, in other type: "GENEL MÜDÜR" / "GENERAL MANAGER"
+                translated = True
+                chosen.append(s)
+        if translated:
+            result.title = " / ".join(_clean_title(s.text) for s in chosen)
+        else:
+            result.title = _join_title([s.text for s in chosen])
         conf["title"] = round(min(s.conf for s in chosen) * 0.95, 3)
         used.extend(chosen)
     elif dept_lines and name_seg is not None:
-        below = [s for s in dept_lines if 0 < s.line_no - name_seg.line_no <= 2]
+        below = [s for s in dept_lines if 0 < s.line_no - name_seg.line_no <= 2
+                 or (_named_unit(s.text) and 0 < name_seg.line_no - s.line_no <= 2)]
         if below:
             title_seg = below[0]
             result.title = _clean_title(title_seg.text)
