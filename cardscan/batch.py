@@ -291,6 +291,7 @@ class ImportSummary:
     failures: list[tuple[str, str]] = field(default_factory=list)  # (card label, reason)
     seconds: float = 0.0
     interrupted: bool = False
+    failure_codes: set[int] = field(default_factory=set)
 
     @property
     def failed(self) -> int:
@@ -317,7 +318,16 @@ class ImportSummary:
     def exit_code(self) -> ExitCode:
         if self.interrupted:
             return ExitCode.INTERRUPTED
-        return ExitCode.SOME_CARDS_FAILED if self.failures else ExitCode.OK
+        if not self.failures:
+            return ExitCode.OK
+        if self.new + self.merged + self.updated + self.already == 0:
+            # Nothing was imported, so "the rest were imported" (6) would be untrue: say what
+            # went wrong when every card failed the same way (e.g. 4, Tesseract crashing on
+            # each), else that the inputs could not be used (2).
+            if len(self.failure_codes) == 1:
+                return ExitCode(next(iter(self.failure_codes)))
+            return ExitCode.BAD_INPUT
+        return ExitCode.SOME_CARDS_FAILED
 
 
 def file_hash(path: os.PathLike[str] | str) -> str:
@@ -384,6 +394,7 @@ def import_cards(
 
     def fail(card: Card, reason: str, exit_code: int) -> None:
         summary.failures.append((card.label, reason))
+        summary.failure_codes.add(int(exit_code) or int(ExitCode.BAD_INPUT))
         store.record_failure(path_text(card.front), card.page, reason, exit_code)
         report(CardEvent(card, "failed", error=reason))
 
