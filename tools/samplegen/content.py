@@ -401,8 +401,10 @@ def social_line(rng: random.Random, service: str, handle: str, label_style: str)
         "github": [f"github.com/{handle}", f"GitHub: {handle}"],
     }
     text = rng.choice(opts[service])
+    # The contract writes a LinkedIn profile as "in/<name>" (its path on linkedin.com).
+    truth_handle = f"in/{handle}" if service == "linkedin" else handle
     return Line(text, "social", group=f"social-{service}", priority=10,
-                social=[{"service": service, "handle": handle}])
+                social=[{"service": service, "handle": truth_handle}])
 
 
 def make_card(rng: random.Random, plan: dict[str, Any]) -> Card:
