@@ -26,7 +26,7 @@ from cardscan.strings import edit_distance
 DEFAULT_REGION = "US"
 MIN_WEB_CONF = 0.12  # a site read from a segment OCR doubts this much is usually a misread e-mail
 _EMAIL_TOKEN = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE_HINT = re.compile(r"\+\s?\d[\d\s().-]{6,}|\d[\d\s().-]{8,}\d")
+_PHONE_HINT = re.compile(r"\+\s?\d[\d\s()./-]{6,}|\d[\d\s()./-]{8,}\d")
 
 
 def _notes_from_lines(lines: list[OcrLine], contact: Contact) -> str | None:

@@ -17,6 +17,8 @@ SEPARATORS = frozenset("|•·◆■●▪◦‣∙¦")  # a word made only of t
 HEIGHT_JUMP = 1.8  # neighbouring words whose glyph heights differ this much are split
 GAP_FACTOR = 2.6  # a gap wider than this many glyph heights starts a new segment
 _STRIP_EDGES = "|•·◆■●▪◦‣∙¦"
+_NUMBER_PIECE = re.compile(r"[+(]?\d[\d().,/-]*")
+_LONE_LABEL = re.compile(r"[^\W\d_]{1,3}[:.;]?")  # "T", "Tel:", "W": a label, nothing without its value
 
 
 @dataclass
@@ -77,6 +79,8 @@ def clean_text(text: str) -> str:
 def _height_jump(a: OcrWord, b: OcrWord) -> bool:
     """Two neighbours in very different type sizes belong to different lines of the design."""
     low, high = sorted((a.height, b.height))
+    if _NUMBER_PIECE.fullmatch(a.text) and _NUMBER_PIECE.fullmatch(b.text):
+        return False  # "04 | 21 25 67 22": one number, one box stretched by the line above
     if len(a.text) < 3 or len(b.text) < 3:
         # short words ("(0)", "&", "E:") have unreliable boxes: only a big jump counts
         return min(len(a.text), len(b.text)) >= 2 and high > 2.2 * max(1, low)
@@ -147,6 +151,8 @@ def _trim_debris(words: list[OcrWord]) -> list[OcrWord]:
     while len(words) > 1 and _is_debris(words[0], words[1:]):
         words = words[1:]
     while len(words) > 1 and (_is_debris(words[-1], words[:-1]) or _doubted_tail(words[-1], words[:-1])):
+        if _LONE_LABEL.fullmatch(words[0].text) and any(c.isalnum() for c in words[-1].text):
+            break  # "T 04.00.09.00.98", "W acme, fr": a doubted value is still the label's value
         words = words[:-1]
     return words
 

@@ -23,6 +23,43 @@ _PAREN_COUNTRY = re.compile(r"^\(\s*[1-9]\d?\s*\)")  # "(65) 6486 8189": Singapo
 _JOINERS = re.compile(r"^[\s,;/&|]*(?:or|ou|oder|und|and)?[\s,;/&|]*$", re.IGNORECASE)
 
 
+# "07,94,17,45,37", "70:60": commas and colons OCR put for the dots or spaces of a digit run
+_ODD_GROUP_SEPARATORS = re.compile(r"\d{1,4}(?:[,:]\s?\d{2,4}){2,}|(?<=\s)\d{2,4}:\d{2,4}(?=\s\d)")
+# a label glued to its number: "T433 5 32 …", "Tel+49 …"
+_GLUED_LABEL = re.compile(r"(?<![\w+])([A-Za-z]{1,4})[.:]?(?=[+\d])")
+
+
+def _normalise_separators(text: str) -> str:
+    return _ODD_GROUP_SEPARATORS.sub(lambda m: re.sub(r"[,:]\s?", " ", m.group(0)), text)
+
+
+def _unglue_label(match: re.Match[str]) -> str:
+    return match.group(0) + " " if fold(match.group(1)) in lexicon().phone_labels else match.group(0)
+
+
+def _plus_read_as_four(text: str, region: str) -> str:
+    """'T 433 5 32 70 60 52' on a French card: OCR read the '+' of '+33' as a 4. Repaired only
+    when the digits after the 4 open with the card's country code and only then make a valid number."""
+    code = str(phonenumbers.country_code_for_region(region) or "")
+    if not code:
+        return text
+
+    def sub(match: re.Match[str]) -> str:
+        digits = re.sub(r"\D", "", match.group(0))
+        if not digits.startswith("4" + code):
+            return match.group(0)
+        try:
+            as_printed = phonenumbers.parse(digits, region)
+            as_plus = phonenumbers.parse("+" + digits[1:], None)
+        except phonenumbers.NumberParseException:
+            return match.group(0)
+        if phonenumbers.is_valid_number(as_printed) or not phonenumbers.is_valid_number(as_plus):
+            return match.group(0)
+        return "+" + match.group(0)[1:]
+
+    return re.sub(r"(?<![\d+])4\d[\d\s.()-]{7,}\d", sub, text)
+
+
 @dataclass
 class FoundPhone:
     phone: Phone
@@ -154,6 +191,7 @@ def find_phones(text: str, region: str, address_like: bool = False,
     an address only yields numbers that carry a label or a '+', so a postcode is never a phone.
     """
     text = _SPACED_LETTERS.sub(_collapse_label, _ZERO_LABEL.sub("O\\1", fix_digits(text)))
+    text = _plus_read_as_four(_GLUED_LABEL.sub(_unglue_label, _normalise_separators(text)), region)
     found: list[FoundPhone] = []
     previous_end = 0
     previous_kind: str | None = None

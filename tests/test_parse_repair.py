@@ -1,0 +1,69 @@
+"""Repairs of OCR misreads in the contact details: table-driven, on invented cards, no Tesseract.
+
+A card says the same thing several times (the e-mail's domain, the website, the company; the
+person's name and the e-mail's local part); these tests check that a misread copy is repaired
+from a better-read one, and that digit runs OCR damaged still read as the numbers printed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cardscan.model import OcrPage, OcrWord
+from cardscan.parse import parse_contact
+from cardscan.parse.layout import page_segments
+from cardscan.parse.phones import find_phones
+
+Word = str | tuple[str, float] | tuple[str, float, int]
+
+
+def card(*lines: list[Word]) -> OcrPage:
+    """An OCR page, one block per line; a word is text, (text, conf) or (text, conf, height)."""
+    words = []
+    top = 20
+    for number, line in enumerate(lines):
+        left = 40
+        for item in line:
+            text, conf, height = (item, 95.0, 30) if isinstance(item, str) else (
+                (item[0], item[1], 30) if len(item) == 2 else item)
+            width = max(8, len(text) * 15)
+            words.append(OcrWord(text, left, top, width, height, conf, block=number + 1, paragraph=1, line=1))
+            left += width + 10
+        top += 45
+    return OcrPage(words=words, width=1050, height=max(600, top + 20))
+
+
+@pytest.mark.parametrize(("text", "region", "expected"), [
+    ("M 07,94,17,45,37", "FR", ["+33794174537"]),  # commas for dots
+    ("T 01 42:68 53 00", "FR", ["+33142685300"]),  # a colon for a space
+    ("T433 5 32 70 60 52", "FR", ["+33532706052"]),  # '+' read as 4, label glued on
+    ("Tel+49 30 1234567", "DE", ["+49301234567"]),  # label glued to '+'
+    ("T:+44 20 7946 0958", "GB", ["+442079460958"]),
+    ("T 4433 555 0101", "US", []),  # not the card's country code: left alone
+    ("Ref 12,50,30", "FR", []),  # a list of amounts is not a phone
+])
+def test_damaged_digit_runs(text: str, region: str, expected: list[str]) -> None:
+    assert [f.phone.number for f in find_phones(text, region)] == expected
+
+
+def test_number_split_by_a_stretched_box_stays_one_segment() -> None:
+    # "04" got a box as tall as the name beside it; the digit groups are still one number
+    page = card([("Tél", 70.0), (":", 70.0, 70), ("04", 74.0, 70), "21", "25", "67", "22"])
+    assert [s.text for s in page_segments(page)] == ["Tél : 04 21 25 67 22"]
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    (["T", ("04.88.89.66.98", 34.0)], "T 04.88.89.66.98"),  # a doubted value after its label stays
+    (["W", ("acme-tools,", 7.0), ("fr", 47.0)], "W acme-tools, fr"),
+    (["Acme", "Tools", "GmbH", ("~~", 20.0)], "Acme Tools GmbH"),  # a speck after a name goes
+])
+def test_doubted_value_after_a_label_is_kept(words: list[Word], expected: str) -> None:
+    assert page_segments(card(words))[0].text == expected
+
+
+def test_slashed_number_is_a_phone_not_the_address() -> None:
+    contact = parse_contact(card(
+        ["Mobil", "0160", "/", "99703362"], ["Telefon", "089", "/", "832326"],
+        ["Anna", "Weber"], ["Am", "Mühlbach", "233"], ["80614", "München,", "Deutschland"]), None)
+    assert [p.number for p in contact.phones] == ["+4916099703362", "+4989832326"]
+    assert contact.address is not None and "Telefon" not in contact.address
