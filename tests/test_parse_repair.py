@@ -11,8 +11,11 @@ import pytest
 
 from cardscan.model import OcrPage, OcrWord
 from cardscan.parse import parse_contact
+from cardscan.parse.emails import find_emails
 from cardscan.parse.layout import page_segments
 from cardscan.parse.phones import find_phones
+from cardscan.parse.repair import confusion_distance, local_patterns, repair_hosts, repair_local
+from cardscan.parse.web import find_websites
 
 Word = str | tuple[str, float] | tuple[str, float, int]
 
@@ -67,3 +70,79 @@ def test_slashed_number_is_a_phone_not_the_address() -> None:
         ["Anna", "Weber"], ["Am", "Mühlbach", "233"], ["80614", "München,", "Deutschland"]), None)
     assert [p.number for p in contact.phones] == ["+4916099703362", "+4989832326"]
     assert contact.address is not None and "Telefon" not in contact.address
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    ("acmetools", "acmetools", 0.0),
+    ("transpornsdupre", "transportsdupre", 1.0),  # n for t: a plain edit
+    ("modern", "modem", 0.5),  # rn read as m
+    ("atlasiogic", "atlaslogic", 0.5),  # i for l
+    ("b0lt", "bolt", 0.5),
+    ("bolt", "colt", 1.0),
+])
+def test_confusion_distance(a: str, b: str, expected: float) -> None:
+    assert confusion_distance(a, b) == expected
+
+
+@pytest.mark.parametrize(("hosts", "company", "expected"), [
+    # the company spells one of two near copies: it wins, whatever the confidences
+    ([("holzoau-kraft.com", 0.9), ("holzbau-kraft.com", 0.8)], "Holzbau Kraft GmbH",
+     {"holzoau-kraft.com": "holzbau-kraft.com"}),
+    # no company: the copy read with clearly more confidence wins
+    ([("brightlake.com", 0.88), ("brightiake.com", 0.3)], None, {"brightiake.com": "brightlake.com"}),
+    ([("brightlake.com", 0.6), ("brightiake.com", 0.55)], None, {}),  # too close to call
+    ([("acme.com", 0.9), ("acme.de", 0.3)], None, {}),  # another country's site, not a misread
+    ([("northwind.com", 0.9), ("southwind.com", 0.3)], None, {}),  # too far apart
+])
+def test_repair_hosts(hosts: list[tuple[str, float]], company: str | None, expected: dict[str, str]) -> None:
+    assert repair_hosts(hosts, company) == expected
+
+
+@pytest.mark.parametrize(("local", "given", "middle", "family", "expected"), [
+    ("ej.novakova", "Jana", None, "Nováková", "j.novakova"),  # a label letter glued on
+    ("j.novakoova", "Jana", None, "Nováková", "j.novakova"),
+    ("ej.novak", "Jana", None, "Novák", "ej.novak"),  # one edit in eight letters: too short to tell
+    ("jnovak", "Jana", None, "Novák", "jnovak"),  # already a pattern
+    ("jschroeder", "Jonas", None, "Schröder", "jschroeder"),  # German transliteration is a pattern
+    ("do-sullivanq", "Dara", "O", "Sullivan", "do-sullivan"),
+    ("sales", "Jana", None, "Novák", "sales"),  # not a name: untouched
+    ("jana.n", "Jana", None, "Novák", "jana.n"),  # not near one pattern only
+])
+def test_repair_local(local: str, given: str, middle: str | None, family: str, expected: str) -> None:
+    assert repair_local(local, local_patterns(given, family, middle)) == expected
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("E jane.roe®@copperfield.uk", ["jane.roe@copperfield.uk"]),  # ® read for the '@' beside it
+    ("E jroe@copperfieldcom", ["jroe@copperfield.com"]),  # the dot before 'com' lost
+])
+def test_email_misreads(line: str, expected: list[str]) -> None:
+    assert find_emails(line) == expected
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("w. https://www. north-peak. io", ["www.north-peak.io"]),
+    ("https://copperfieldcom", ["copperfield.com"]),
+    ("W copperfield, fr", ["copperfield.fr"]),
+    ("Lyon, fr", []),  # a comma without a web label is a comma
+])
+def test_website_misreads(line: str, expected: list[str]) -> None:
+    assert [site for site, _ in find_websites(line)] == expected
+
+
+def test_card_repairs_email_and_site_from_each_other() -> None:
+    contact = parse_contact(card(
+        ["Holzbau", "Kraft", "GmbH"], ["Jonas", "Weber"],
+        ["E", ("jweber@holzbau-kraft.de", 85.0)], ["W", ("www.holzoau-kraft.de", 88.0)],
+        ["Email:", ("info@hoizbau-kraft.de", 30.0)]), None)
+    assert contact.emails == ["jweber@holzbau-kraft.de", "info@holzbau-kraft.de"]
+    assert contact.websites == ["www.holzbau-kraft.de"]
+
+
+def test_local_part_repaired_only_from_a_well_read_name() -> None:
+    def emails(name_conf: float) -> list[str]:
+        return parse_contact(card(
+            ["Copperfield", "Ltd"], [("Jana", name_conf), ("Novakova", name_conf)],
+            ["E", "ej.novakova@copperfield.co.uk"]), None).emails
+    assert emails(96.0) == ["j.novakova@copperfield.co.uk"]
+    assert emails(40.0) == ["ej.novakova@copperfield.co.uk"]

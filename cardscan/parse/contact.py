@@ -20,6 +20,7 @@ from cardscan.parse.layout import Segment, page_segments
 from cardscan.parse.lexicon import lexicon
 from cardscan.parse.phones import country_code_regions, find_phones, label_kind
 from cardscan.parse.qr import QrContact, parse_payload
+from cardscan.parse.repair import local_patterns, repair_hosts, repair_local
 from cardscan.parse.web import find_labelled_handles, find_websites, is_social_host, social_from_site
 from cardscan.strings import edit_distance
 
@@ -265,6 +266,8 @@ def parse_contact(front: OcrPage, back: OcrPage | None, options: Options | None 
                 if field_name in ("title", "department") and not same_person:
                     continue  # a title on the back is a note unless the back names the person too
                 _take(who, from_back, field_name)
+    _repair_from_each_other(found, who)
+    contact.emails, contact.websites = found.emails, found.websites
     contact.name, contact.title, contact.company = who.name, who.title, who.company
     contact.given_name, contact.middle_name = who.given_name, who.middle_name
     contact.family_name = who.family_name
@@ -285,6 +288,37 @@ def parse_contact(front: OcrPage, back: OcrPage | None, options: Options | None 
     contact.confidence = {k: max(0.0, min(1.0, v)) for k, v in confidence.items()}
     contact.raw_text = {"front": front.text, "back": back.text if back else None}
     return contact
+
+
+NAME_CONF_FOR_REPAIR = 0.85  # a name read at least this well may correct an e-mail's local part
+
+
+def _repair_from_each_other(found: _Found, who: people.People) -> None:
+    """E-mail domains and website hosts repaired from their better-read copies (the company name
+    deciding), e-mail local parts from the person's well-read name; duplicates made by a repair go."""
+    email_conf = found.conf.get("emails", [])
+    web_conf = found.conf.get("websites", [])
+    hosts = [(e.rpartition("@")[2], email_conf[i] if i < len(email_conf) else 0.0)
+             for i, e in enumerate(found.emails)]
+    hosts += [(h, web_conf[i] if i < len(web_conf) else 0.0) for i, h in enumerate(found.hosts)]
+    fixes = repair_hosts(hosts, who.company)
+    name_conf = (who.confidence or {}).get("name", 0.0)
+    patterns = set()
+    if name_conf >= NAME_CONF_FOR_REPAIR:
+        patterns = local_patterns(who.given_name, who.family_name, who.middle_name)
+    emails: list[str] = []
+    for email in found.emails:
+        local, _, domain = email.rpartition("@")
+        email = f"{repair_local(local, patterns)}@{fixes.get(domain, domain)}"
+        if email not in emails:
+            emails.append(email)
+    found.emails = emails
+    for i, host in enumerate(found.hosts):
+        if host in fixes:
+            site = found.websites[i]
+            at = site.lower().find(host)
+            found.websites[i] = site[:at] + fixes[host] + site[at + len(host):] if at >= 0 else site
+            found.hosts[i] = fixes[host]
 
 
 def _fold(text: str) -> str:

@@ -36,6 +36,10 @@ def repair(text: str) -> str:
     text = _AT_VARIANTS.sub("@", text)
     if "@" not in text:
         return text
+    text = re.sub(r"@{2,}", "@", text)  # "jane®@acme.com": the '@' read twice
+    # "jane@acmecom": the dot before a common ending lost
+    text = re.sub(r"(@[a-z0-9-]{3,}?)(com|net|org)\b", r"\1.\2", text, flags=re.IGNORECASE) \
+        if re.search(r"@[a-z0-9-]+(?:com|net|org)\b(?![.-])", text, re.IGNORECASE) else text
     text = _DOT_VARIANTS.sub(".", text)
     text = _SPACED_AT.sub("@", text)
 

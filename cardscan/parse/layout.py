@@ -147,11 +147,20 @@ def _doubted_tail(word: OcrWord, others: list[OcrWord]) -> bool:
     return folded not in suffixes and folded.replace(" ", "") not in {s.replace(" ", "") for s in suffixes}
 
 
+_WEB_LABELS = frozenset({"email", "e mail", "mail", "web", "website", "url", "internet", "courriel"})
+
+
+def _is_label(text: str) -> bool:
+    """'T', 'Tel:', 'Email:', 'Mobil': a word that only introduces the value after it."""
+    key = fold(text)
+    return bool(_LONE_LABEL.fullmatch(text)) or key in _WEB_LABELS or key in lexicon().phone_labels
+
+
 def _trim_debris(words: list[OcrWord]) -> list[OcrWord]:
     while len(words) > 1 and _is_debris(words[0], words[1:]):
         words = words[1:]
     while len(words) > 1 and (_is_debris(words[-1], words[:-1]) or _doubted_tail(words[-1], words[:-1])):
-        if _LONE_LABEL.fullmatch(words[0].text) and any(c.isalnum() for c in words[-1].text):
+        if _is_label(words[0].text) and any(c.isalnum() for c in words[-1].text):
             break  # "T 04.00.09.00.98", "W acme, fr": a doubted value is still the label's value
         words = words[:-1]
     return words
