@@ -17,7 +17,7 @@ from cardscan.parse import address as addresses
 from cardscan.parse import people
 from cardscan.parse.emails import find_emails, repair
 from cardscan.parse.layout import Segment, page_segments
-from cardscan.parse.lexicon import lexicon
+from cardscan.parse.lexicon import fold, lexicon, strip_accents
 from cardscan.parse.phones import country_code_regions, find_phones, label_kind
 from cardscan.parse.qr import QrContact, parse_payload
 from cardscan.parse.repair import local_patterns, repair_hosts, repair_local
@@ -152,14 +152,30 @@ def infer_region(address_region: str | None, plus_regions: list[str], tld_region
     return None
 
 
+def legal_form_regions(text: str) -> tuple[str, ...]:
+    """The countries of the legal form a line ends with ("Oakwind Design Pvt. Ltd." -> IN,
+    "Acme S.r.l." -> IT), the longest form first; () when the line does not end in one."""
+    forms = lexicon().legal_form_regions
+    words = [re.sub(r"[^a-z]", "", w) for w in strip_accents(fold(text.replace("&", " "))).split()]
+    words = [w for w in words if w]
+    for n in (4, 3, 2, 1):
+        if len(words) > n and "".join(words[-n:]) in forms:
+            return forms["".join(words[-n:])]
+    return ()
+
+
 def _hinted_regions(segments: list[Segment]) -> tuple[str, ...]:
-    """Countries whose languages the phone labels are in ("Tél", "Handy"), most named first."""
+    """Countries the card hints at when it names none: the languages of its phone labels ("Tél",
+    "Handy"), a country, city or street word in its text, its company's legal form ("Pvt Ltd");
+    most named first."""
     label_regions = lexicon().label_regions
     votes: Counter[str] = Counter()
     for seg in segments:
         for word in re.findall(r"[^\W\d_]+", seg.text.lower()):
             for region in label_regions.get(word, ()):
                 votes[region] += 1
+        for region in legal_form_regions(seg.text):
+            votes[region] += 1
     text = " ".join(seg.text for seg in segments)
     for named in (addresses.country_in_text(text), addresses.city_region(text),
                   addresses.language_region(text)):

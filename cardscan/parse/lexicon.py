@@ -63,6 +63,7 @@ class Lexicon:
     gtlds: frozenset[str]
     label_regions: dict[str, tuple[str, ...]]  # folded phone label -> countries that print it
     fallback_regions: tuple[str, ...]  # tried in order for a national number with no country known
+    legal_form_regions: dict[str, tuple[str, ...]]  # legal form, letters only ("pvtltd") -> countries
 
     def is_given_name(self, word: str) -> bool:
         return strip_accents(fold(word)) in self.given_names
@@ -107,4 +108,6 @@ def lexicon() -> Lexicon:
         gtlds=frozenset(countries["gtlds"]),
         label_regions={fold(k): tuple(v) for k, v in countries["label_regions"].items()},
         fallback_regions=tuple(countries["fallback_regions"]),
+        legal_form_regions={re.sub(r"[^a-z]", "", fold(k)): tuple(v)
+                            for k, v in countries["legal_form_regions"].items()},
     )

@@ -1,0 +1,57 @@
+"""Phone numbers on cards that name no country: the hints that tell how to read a national
+number, and the numbers OCR damaged past use. Every example is invented."""
+
+from __future__ import annotations
+
+import pytest
+
+from cardscan.model import OcrPage, OcrWord
+from cardscan.parse import parse_contact
+from cardscan.parse.contact import legal_form_regions
+
+
+def page(*lines: str, doubted: frozenset[str] = frozenset()) -> OcrPage:
+    """One left-aligned line per entry; `doubted` words are read with low confidence."""
+    words = []
+    top = 20
+    for number, text in enumerate(lines):
+        left = 40
+        for word in text.split():
+            width = max(8, len(word) * 15)
+            conf = 20.0 if word in doubted else 95.0
+            words.append(OcrWord(word, left, top, width, 30, conf, block=number + 1, paragraph=1, line=1))
+            left += width + 10
+        top += 45
+    return OcrPage(words=words, width=2000, height=max(600, top + 20))
+
+
+@pytest.mark.parametrize(("line", "regions"), [
+    ("Lotusfield Systems Pvt. Ltd.", ("IN",)),
+    ("LOTUSFIELD SYSTEMS PVT LTD", ("IN",)),
+    ("Kestrel Freight Pty Ltd", ("AU",)),
+    ("Bergwerk Maschinen GmbH", ("DE", "AT", "CH")),
+    ("Bergwerk Maschinen GmbH & Co. KG", ("DE",)),
+    ("Fonderie Verdi S.r.l.", ("IT",)),
+    ("Molinos Sur S.L.", ("ES",)),
+    ("Tulpenhof B.V.", ("NL",)),
+    ("Harbour Lane Ltd", ("GB",)),
+    ("Greystone Trading Co., Ltd.", ("CN", "JP", "VN")),
+    ("Ltd", ()),  # the form alone names no company
+    ("Senior Engineer", ()),
+    ("Gmbh Street 4", ()),  # only at the end of the name
+])
+def test_a_company_legal_form_hints_at_its_country(line: str, regions: tuple[str, ...]) -> None:
+    assert legal_form_regions(line) == regions
+
+
+@pytest.mark.parametrize(("company", "want"), [
+    ("Lotusfield Systems Pvt Ltd", ["+911143218765", "+911143218766"]),  # Delhi's 011
+    ("Kingsmead Print Ltd", ["+441143218765", "+441143218766"]),  # Sheffield's 0114
+])
+def test_a_national_number_on_a_card_naming_no_country_is_read_by_the_legal_form(
+        company: str, want: list[str]) -> None:
+    lines = [company, "Direct 011 4321 8765", "Fax 011 4321 8766", "Meera Joshi", "meera@lotusfield.com"]
+    if "Kingsmead" in company:
+        lines = [company, "Direct 0114 321 8765", "Fax 0114 321 8766", "Tom Hale", "tom@kingsmead.com"]
+    contact = parse_contact(page(*lines), None)
+    assert [p.number for p in contact.phones] == want
