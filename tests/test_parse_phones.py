@@ -55,3 +55,14 @@ def test_a_national_number_on_a_card_naming_no_country_is_read_by_the_legal_form
         lines = [company, "Direct 0114 321 8765", "Fax 0114 321 8766", "Tom Hale", "tom@kingsmead.com"]
     contact = parse_contact(page(*lines), None)
     assert [p.number for p in contact.phones] == want
+
+
+@pytest.mark.parametrize(("lines", "want"), [
+    # India's mobiles printed 5-5 with no country: one country reads them all, not three
+    (["Sharma Furnishers", "Ravi Sharma 94160-27351", "70155-48236", "Anil Sharma", "81682-30947"],
+     ["+919416027351", "+917015548236", "+918168230947"]),
+    # a US mobile is not an Indian one because India's ranges are mobile-only: both fit "M"
+    (["Quarry Hill Partners", "Dana Whitfield", "M: (617) 482-3391"], ["+16174823391"]),
+])
+def test_a_card_naming_no_country_reads_its_numbers_in_one_country(lines: list[str], want: list[str]) -> None:
+    assert [p.number for p in parse_contact(page(*lines), None).phones] == want

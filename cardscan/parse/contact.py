@@ -18,7 +18,7 @@ from cardscan.parse import people
 from cardscan.parse.emails import find_emails, repair
 from cardscan.parse.layout import Segment, page_segments
 from cardscan.parse.lexicon import fold, lexicon, strip_accents
-from cardscan.parse.phones import country_code_regions, find_phones, label_kind
+from cardscan.parse.phones import country_code_regions, find_phones, label_kind, region_score
 from cardscan.parse.qr import QrContact, parse_payload
 from cardscan.parse.repair import local_patterns, repair_hosts, repair_local
 from cardscan.parse.web import find_labelled_handles, find_websites, is_social_host, social_from_site
@@ -248,6 +248,15 @@ def parse_contact(front: OcrPage, back: OcrPage | None, options: Options | None 
     alternatives: tuple[str, ...] = ()
     if options.region is None and not (address and address.region):
         alternatives = _hinted_regions(everything) + lexicon().fallback_regions
+    if options.region is None and inferred is None:
+        # a card that names no country: the one country that reads most of its numbers as valid
+        # numbers of their labels' kinds ("92156-26059" and "79883-07922" are both Indian mobiles)
+        texts = [s.text for s in everything if not (s.used_for == "online" and "@" in s.text)]
+        best = region_score(texts, phone_region)
+        for candidate in alternatives:
+            score = region_score(texts, candidate)
+            if score > best:
+                phone_region, best = candidate, score
     _phones(everything, phone_region, address.segments if address else [], found, alternatives)
     if inferred is None and found.phones:
         inferred = _phone_region(found.phones)

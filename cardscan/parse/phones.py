@@ -162,20 +162,49 @@ def _matches(text: str, region: str) -> list[phonenumbers.PhoneNumberMatch]:
         return []
 
 
+def _grouped_as_printed(raw: str, number: phonenumbers.PhoneNumber) -> bool:
+    """Whether the digits are grouped as the number's country writes them: "92156-26059" as an
+    Indian mobile, "(617) 773-6726" as a US number, "011 6246 7214" as a Delhi one."""
+    printed = [len(g) for g in re.findall(r"\d+", raw)]
+    if len(printed) < 2:
+        return False
+    national = [len(g) for g in re.findall(r"\d+", phonenumbers.format_number(
+        number, phonenumbers.PhoneNumberFormat.NATIONAL))]
+    international = [len(g) for g in re.findall(r"\d+", phonenumbers.format_number(
+        number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))][1:]
+    return printed in (national, international)
+
+
 def _region_score(text: str, matches: list[phonenumbers.PhoneNumberMatch]) -> float:
-    """How well a region reads a segment's numbers: valid numbers, and numbers whose range agrees
-    with their label (a mobile range after "M", a fixed line after "Office")."""
+    """How well a region reads a segment's numbers: valid numbers, numbers whose range agrees
+    with their label (a mobile range after "M", a fixed line after "Office"), and numbers whose
+    digits are grouped as that country prints them."""
     score = 0.0
     for match in matches:
         if not phonenumbers.is_valid_number(match.number):
             continue
         score += 1.0
+        if _grouped_as_printed(match.raw_string, match.number):
+            score += 0.25
         kind, _ = label_kind(text[: match.start])
         expected = {"mobile": PhoneNumberType.MOBILE, "work": PhoneNumberType.FIXED_LINE,
                     "fax": PhoneNumberType.FIXED_LINE}.get(kind or "")
-        if expected is not None and phonenumbers.number_type(match.number) == expected:
+        # (a range that serves both, as the US and Canada's, fits either label)
+        if expected is not None and phonenumbers.number_type(match.number) in (
+                expected, PhoneNumberType.FIXED_LINE_OR_MOBILE):
             score += 0.5
     return score
+
+
+def region_score(texts: list[str], region: str) -> float:
+    """How well `region` reads all the numbers of a card (see _region_score), to choose one
+    country for a card that names none rather than a different one for each number."""
+    total = 0.0
+    for text in texts:
+        text = _GLUED_LABEL.sub(_unglue_label, _normalise_separators(fix_digits(text)))
+        text = _plus_read_as_four(text, region)
+        total += _region_score(text, _matches(text, region))
+    return total
 
 
 def _valid_count(matches: list[phonenumbers.PhoneNumberMatch]) -> int:
