@@ -66,3 +66,19 @@ def test_a_national_number_on_a_card_naming_no_country_is_read_by_the_legal_form
 ])
 def test_a_card_naming_no_country_reads_its_numbers_in_one_country(lines: list[str], want: list[str]) -> None:
     assert [p.number for p in parse_contact(page(*lines), None).phones] == want
+
+
+@pytest.mark.parametrize(("lines", "want"), [
+    # a misread office number no plan knows, beside a valid mobile: the misread goes
+    (["Maison Lavande SARL", "T 04.00.07.00.31", "M 06.71.52.38.94", "14 rue des Lilas", "69002 Lyon"],
+     ["+33671523894"]),
+    # alone on its card, a possible number after a label is still the best there is
+    (["Maison Lavande SARL", "T 04.00.07.00.31", "14 rue des Lilas", "69002 Lyon"], ["+33400070031"]),
+    # printed with its '+', the card vouches for it even where the plan does not
+    (["Song Hong Trading", "Tel: +84-43-827-6150", "M: +84 912 345 678"], ["+84438276150", "+84912345678"]),
+    # a fragment of a number after "M" is shorter than any of the country's numbers
+    (["Lotusfield Systems Pvt Ltd", "M 442 172", "12 Anna Salai", "Chennai 600002"], []),
+])
+def test_a_number_no_plan_knows_is_kept_only_when_nothing_better_is(
+        lines: list[str], want: list[str]) -> None:
+    assert [p.number for p in parse_contact(page(*lines), None).phones] == want

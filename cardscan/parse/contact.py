@@ -18,7 +18,7 @@ from cardscan.parse import people
 from cardscan.parse.emails import find_emails, repair
 from cardscan.parse.layout import Segment, page_segments
 from cardscan.parse.lexicon import fold, lexicon, strip_accents
-from cardscan.parse.phones import country_code_regions, find_phones, label_kind, region_score
+from cardscan.parse.phones import FoundPhone, country_code_regions, find_phones, label_kind, region_score
 from cardscan.parse.qr import QrContact, parse_payload
 from cardscan.parse.repair import local_patterns, repair_hosts, repair_local
 from cardscan.parse.web import find_labelled_handles, find_websites, is_social_host, social_from_site
@@ -200,17 +200,25 @@ def _phone_region(phones: list[Phone]) -> str | None:
 
 def _phones(segments: list[Segment], region: str, address_segments: list[Segment], found: _Found,
             alternatives: tuple[str, ...] = ()) -> None:
+    hits: list[tuple[FoundPhone, float]] = []
     for seg in segments:
         if seg.used_for == "online" and "@" in seg.text:
             continue
         in_address = seg in address_segments
         address_like = in_address or addresses.find_postcode(seg.text) is not None
         for hit in find_phones(seg.text, region, address_like=address_like, alternatives=alternatives):
-            if all(p.number != hit.phone.number for p in found.phones):
-                found.phones.append(hit.phone)
-                found.add_conf("phones", seg.conf * (0.97 if hit.labelled else 0.88))
+            hits.append((hit, seg.conf))
             if not in_address:
                 seg.used_for = "phone"
+    # a number no country's plan knows is kept only when the card has no better one:
+    # "04.00.09.00.98" beside a valid mobile is a misread, not a second line
+    sound = any(not hit.doubtful for hit, _ in hits)
+    for hit, conf in hits:
+        if sound and hit.doubtful:
+            continue
+        if all(p.number != hit.phone.number for p in found.phones):
+            found.phones.append(hit.phone)
+            found.add_conf("phones", conf * (0.97 if hit.labelled else 0.88))
 
 
 def _mean(values: list[float]) -> float:

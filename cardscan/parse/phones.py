@@ -66,6 +66,18 @@ class FoundPhone:
     labelled: bool
     start: int
     end: int
+    doubtful: bool = False  # not a valid number, and printed without the '+' that would vouch for it
+
+
+def _shorter_than_the_region_numbers(number: phonenumbers.PhoneNumber, region: str) -> bool:
+    """'442 172' after "M" is a fragment, not a phone: shorter than every number of the region's
+    fixed lines and mobiles."""
+    lengths = []
+    for kind in (PhoneNumberType.FIXED_LINE, PhoneNumberType.MOBILE):
+        example = phonenumbers.example_number_for_type(region, kind)
+        if example is not None:
+            lengths.append(len(str(example.national_number)))
+    return bool(lengths) and len(str(number.national_number)) < min(lengths)
 
 
 _SPACED_LETTERS = re.compile(r"\b[A-Za-z](?: [A-Za-z]){1,7}\b")
@@ -270,6 +282,9 @@ def find_phones(text: str, region: str, address_like: bool = False,
             continue
         if not valid and (inherited or not ((plus or kind) and phonenumbers.is_possible_number(number))):
             continue
+        if not valid and not plus and _shorter_than_the_region_numbers(
+                number, phonenumbers.region_code_for_number(number) or region):
+            continue
         # (a valid 8+ digit number opening the line is a phone from the next column, never a
         # house number or a postcode)
         opens_line = valid and len(digits) >= 8 and not text[:match.start].strip()
@@ -281,7 +296,7 @@ def find_phones(text: str, region: str, address_like: bool = False,
             kind = _default_kind(number)
         found.append(FoundPhone(
             phone=Phone(number=e164, kind=kind or _default_kind(number), raw=raw),
-            labelled=kind is not None, start=match.start, end=match.end,
+            labelled=kind is not None, start=match.start, end=match.end, doubtful=not valid and not plus,
         ))
         previous_end = match.end
         previous_kind = kind
