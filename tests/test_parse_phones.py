@@ -82,3 +82,19 @@ def test_a_card_naming_no_country_reads_its_numbers_in_one_country(lines: list[s
 def test_a_number_no_plan_knows_is_kept_only_when_nothing_better_is(
         lines: list[str], want: list[str]) -> None:
     assert [p.number for p in parse_contact(page(*lines), None).phones] == want
+
+
+@pytest.mark.parametrize(("poor_line", "want"), [
+    # a poorly read line repeating the phone's digits shifted: OCR's mix, not a number
+    ("341 416 280", ["+33541628017"]),
+    # a poorly read fax beside its phone shares the digits in place: kept
+    ("0541 628 018", ["+33541628017", "+33541628018"]),
+    # a poorly read number unlike any other: kept
+    ("0556 123 477", ["+33541628017", "+33556123477"]),
+])
+def test_a_poorly_read_number_that_garbles_a_well_read_one_is_dropped(
+        poor_line: str, want: list[str]) -> None:
+    lines = ["Atelier Garonne SAS", "T +33 5 41 62 80 17", poor_line, "Lucie Martin",
+             "12 rue Sainte-Catherine", "33000 Bordeaux"]
+    contact = parse_contact(page(*lines, doubted=frozenset(poor_line.split())), None)
+    assert [p.number for p in contact.phones] == want

@@ -198,6 +198,25 @@ def _phone_region(phones: list[Phone]) -> str | None:
     return regions.most_common(1)[0][0] if regions else None
 
 
+_POOR_READ = 0.35  # a line's mean OCR confidence below which its digits are as likely wrong as right
+_CONFIDENT_READ = 0.6
+
+
+def _garbled_copy(number: str, confident: str) -> bool:
+    """A poorly read number that repeats five or more digits of a well-read one, shifted: OCR
+    mixing a neighbour's digits ('339 32 7060' under '5 32 70 60 52'), not a sibling line (a fax
+    beside its phone shares the digits in place)."""
+    if number == confident:
+        return False
+    a, b = number.lstrip("+"), confident.lstrip("+")
+    for size in range(min(len(a), len(b)), 4, -1):
+        for start in range(len(a) - size + 1):
+            at = b.find(a[start:start + size])
+            if at >= 0:
+                return at != start
+    return False
+
+
 def _phones(segments: list[Segment], region: str, address_segments: list[Segment], found: _Found,
             alternatives: tuple[str, ...] = ()) -> None:
     hits: list[tuple[FoundPhone, float]] = []
@@ -213,8 +232,11 @@ def _phones(segments: list[Segment], region: str, address_segments: list[Segment
     # a number no country's plan knows is kept only when the card has no better one:
     # "04.00.09.00.98" beside a valid mobile is a misread, not a second line
     sound = any(not hit.doubtful for hit, _ in hits)
+    confident = [hit.phone.number for hit, conf in hits if conf >= _CONFIDENT_READ and not hit.doubtful]
     for hit, conf in hits:
         if sound and hit.doubtful:
+            continue
+        if conf < _POOR_READ and any(_garbled_copy(hit.phone.number, other) for other in confident):
             continue
         if all(p.number != hit.phone.number for p in found.phones):
             found.phones.append(hit.phone)
