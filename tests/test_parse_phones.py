@@ -98,3 +98,11 @@ def test_a_poorly_read_number_that_garbles_a_well_read_one_is_dropped(
              "12 rue Sainte-Catherine", "33000 Bordeaux"]
     contact = parse_contact(page(*lines, doubted=frozenset(poor_line.split())), None)
     assert [p.number for p in contact.phones] == want
+
+
+def test_a_number_read_into_one_line_with_the_email_is_still_a_phone() -> None:
+    lines = ["Riverside Logistics", "Somchai Boonma", "T: +66 2 204 7718",
+             "F: +66 2 204 7719 E: somchai@riversidelogistics.com"]
+    contact = parse_contact(page(*lines), None)
+    assert [(p.number, p.kind) for p in contact.phones] == [("+6622047718", "work"), ("+6622047719", "fax")]
+    assert contact.emails == ["somchai@riversidelogistics.com"]

@@ -99,7 +99,8 @@ _ONLINE_LABEL = re.compile(r"^(?:e-?mail|mail|email|e|w|web|website|www|url|cour
 
 def _residue(seg: Segment) -> Segment | None:
     """The words at the start of a segment before its e-mail/website part, when they look like
-    a line of their own ("Jane Doe  E-mail: jane@…" read as one line)."""
+    a line of their own ("Jane Doe  E-mail: jane@…" read as one line, or a labelled number:
+    "F: +66 2 115 6244  E: jane@…")."""
     kept = []
     for word in seg.words:
         text = word.text
@@ -108,7 +109,8 @@ def _residue(seg: Segment) -> Segment | None:
         kept.append(word)
     if len(kept) < 2 or len(kept) == len(seg.words):
         return None
-    if sum(1 for w in kept if re.search(r"[^\W\d_]{2}", w.text)) < 2:
+    if (sum(1 for w in kept if re.search(r"[^\W\d_]{2}", w.text)) < 2
+            and not _looks_like_phone_line(" ".join(w.text for w in kept))):
         return None
     return Segment(kept, seg.line_no, seg.side)
 
