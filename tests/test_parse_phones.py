@@ -106,3 +106,18 @@ def test_a_number_read_into_one_line_with_the_email_is_still_a_phone() -> None:
     contact = parse_contact(page(*lines), None)
     assert [(p.number, p.kind) for p in contact.phones] == [("+6622047718", "work"), ("+6622047719", "fax")]
     assert contact.emails == ["somchai@riversidelogistics.com"]
+
+
+@pytest.mark.parametrize(("lines", "want"), [
+    # a label OCR misread by one letter, with its colon
+    (["Nova Ridge Capital", "Celt: +1 312-555-0148", "Offce: +1 312-555-0190"],
+     [("+13125550148", "mobile"), ("+13125550190", "work")]),
+    # without its colon a near-label is a word ("Bell Road"), not a label
+    (["Nova Ridge Capital", "Tel: +1 312-555-0190", "Bell 3125550148"],
+     [("+13125550190", "work"), ("+13125550148", "work")]),
+    # a number printed twice takes the kind its label gives, wherever the label is
+    (["Nova Ridge Capital", "Rosa Lind 503-555-0176", "Cell: 503-555-0176"], [("+15035550176", "mobile")]),
+])
+def test_the_kind_of_a_number_comes_from_its_label_even_misread_or_printed_elsewhere(
+        lines: list[str], want: list[tuple[str, str]]) -> None:
+    assert [(p.number, p.kind) for p in parse_contact(page(*lines), None).phones] == want

@@ -235,14 +235,22 @@ def _phones(segments: list[Segment], region: str, address_segments: list[Segment
     # "04.00.09.00.98" beside a valid mobile is a misread, not a second line
     sound = any(not hit.doubtful for hit, _ in hits)
     confident = [hit.phone.number for hit, conf in hits if conf >= _CONFIDENT_READ and not hit.doubtful]
+    labelled: set[str] = set()
     for hit, conf in hits:
         if sound and hit.doubtful:
             continue
         if conf < _POOR_READ and any(_garbled_copy(hit.phone.number, other) for other in confident):
             continue
-        if all(p.number != hit.phone.number for p in found.phones):
+        same = next((p for p in found.phones if p.number == hit.phone.number), None)
+        if same is None:
             found.phones.append(hit.phone)
             found.add_conf("phones", conf * (0.97 if hit.labelled else 0.88))
+        elif hit.labelled and same.number not in labelled:
+            # the number printed twice ("503-831-9695" on the front, "Cell: 503-831-9695" on
+            # the back): its label, wherever it is printed, says its kind
+            same.kind = hit.phone.kind
+        if hit.labelled:
+            labelled.add(hit.phone.number)
 
 
 def _mean(values: list[float]) -> float:

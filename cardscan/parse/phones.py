@@ -10,6 +10,7 @@ from phonenumbers import Leniency, PhoneNumberType
 
 from cardscan.model import Phone
 from cardscan.parse.lexicon import fold, lexicon
+from cardscan.strings import edit_distance
 
 # OCR reads 0 as O/o and 1 as l/I/| inside digit runs; only repaired between digits.
 _DIGIT_LOOKALIKES = {"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1", "i": "1",
@@ -120,6 +121,12 @@ def label_kind(text: str) -> tuple[str | None, int]:
         key = fold(last)
         if len(key) >= 3 and key in labels:
             return labels[key], words[-1].start()
+        # a label OCR misread by one letter, written with its colon: "Celt:" for "Cell:"
+        if len(key) >= 4 and key.isalpha() and text[words[-1].end():].lstrip().startswith(":"):
+            kinds = {kind for label, kind in labels.items()
+                     if len(label) >= 3 and edit_distance(key, label) == 1}
+            if len(kinds) == 1:
+                return kinds.pop(), words[-1].start()
     return None, len(text)
 
 
