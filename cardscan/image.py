@@ -161,9 +161,11 @@ def turn(prepared: PreparedCard, rotation: int) -> PreparedCard:
     corners = prepared.corners
     if corners is not None:
         corners = [list(c) for c in np.roll(np.array(corners), -quarter, axis=0).tolist()]
+    card = np.ascontiguousarray(np.rot90(prepared.image, quarter))
+    steps = {**prepared.steps, "9-ocr-input": card} if prepared.steps else {}
     return replace(
-        prepared, image=np.ascontiguousarray(np.rot90(prepared.image, quarter)), corners=corners,
-        rotation=(prepared.rotation + 90 * quarter) % 360, steps={},
+        prepared, image=card, corners=corners, rotation=(prepared.rotation + 90 * quarter) % 360,
+        steps=steps,
     )
 
 

@@ -131,7 +131,7 @@ def _reread_poor_front(
     if reads_poorly(best[1]) and prepared.found and "detect" not in options.image_steps_off:
         whole_options = replace(options, image_steps_off=options.image_steps_off | {"detect"})
         whole = image.prepare(
-            photo, options=whole_options,
+            photo, keep_steps=options.debug_dir is not None, options=whole_options,
             orientation=(lambda card: osd(card, options)) if osd is not None else None,
         )
         consider(engine.read(whole.image, options), whole)

@@ -67,3 +67,12 @@ def test_qr_code_on_a_large_photo_is_decoded_and_a_photo_without_one_gives_nothi
     photo[900:900 + code.shape[0], 2400:2400 + code.shape[1]] = code
     assert decode(photo) == [payload]
     assert decode(np.full((3000, 4000, 3), 225, np.uint8)) == []
+
+
+def test_a_turned_card_keeps_its_debug_steps_with_the_new_ocr_input() -> None:
+    card = np.zeros((60, 100), np.uint8)
+    prepared = image.PreparedCard(image=card, steps={"2-flat": card, "9-ocr-input": card})
+    turned = image.turn(prepared, 270)
+    assert turned.steps["2-flat"] is card
+    assert turned.steps["9-ocr-input"].shape == (100, 60)
+    assert image.turn(image.PreparedCard(image=card), 90).steps == {}
