@@ -88,6 +88,9 @@ def read_side(
 POOR_FRONT_CHARS = 30
 POOR_FRONT_CONFIDENCE = 70.0  # print read the right way up scores 85–97, upside down 35–60
 CONFIDENT_WORD = 60.0  # Tesseract's word confidence (0..100) above which a word counts
+# The whole photo replaces the card found only when its reading scores this much more (and 5
+# more): a blurred card read a little better with the desk around it keeps its outline.
+WHOLE_PHOTO_MARGIN = 1.5
 
 
 def confident_chars(page: OcrPage) -> int:
@@ -97,6 +100,12 @@ def confident_chars(page: OcrPage) -> int:
     )
 
 
+def reading_score(page: OcrPage) -> float:
+    """Confident characters weighted by the reading's mean confidence: an upside-down or
+    sparse reading of noise has a few confident-looking words among many unsure ones."""
+    return confident_chars(page) * reading_confidence(page) / 100.0
+
+
 def reads_poorly(page: OcrPage) -> bool:
     return confident_chars(page) < POOR_FRONT_CHARS or reading_confidence(page) < POOR_FRONT_CONFIDENCE
 
@@ -104,37 +113,43 @@ def reads_poorly(page: OcrPage) -> bool:
 def _reread_poor_front(
     photo: np.ndarray, page: OcrPage, prepared: image.PreparedCard, options: Options, engine: OcrEngine,
 ) -> tuple[OcrPage, image.PreparedCard]:
-    """The reading with the most confident text among the first and a few second tries:
+    """The reading with the best reading_score among the first and a few second tries, each
+    made only while the best so far still reads poorly:
     - the card turned the way Tesseract's OSD sees it on the final image (where the text has
       the size OSD reads best, unlike the small preview the orientation step shows it);
+    - the card turned 180°: the letters' up/down test is the one that fails on blurred or
+      all-capital cards, and OSD often cannot tell either;
     - sparse-text segmentation (psm 11): psm 3's layout analysis sometimes takes a card with
       a QR code or a big logo for a picture and returns no words at all;
-    - the whole photo, when the outline found was a QR code, a logo or a colour band.
+    - the whole photo, when the outline found was a QR code, a logo or a colour band; it must
+      read clearly more than the card, whose outline is otherwise kept.
     Only fronts that read poorly pay for these."""
-    best = (confident_chars(page), page, prepared)
+    best = (reading_score(page), page, prepared)
 
-    def consider(page: OcrPage, card: image.PreparedCard) -> None:
+    def consider(page: OcrPage, card: image.PreparedCard, margin: float = 1.0, extra: float = 0.0) -> None:
         nonlocal best
-        chars = confident_chars(page)
-        if chars > best[0]:
-            best = (chars, page, card)
+        score = reading_score(page)
+        if score > best[0] * margin + extra:
+            best = (score, page, card)
 
     osd = getattr(engine, "orientation", None)
-    if osd is not None:
-        turn = osd(prepared.image, options)
-        if turn:
-            turned = image.turn(prepared, turn)
-            consider(engine.read(turned.image, options), turned)
-    if reads_poorly(best[1]):
+    turn = osd(prepared.image, options) if osd is not None else None
+    if turn:
+        turned = image.turn(prepared, turn)
+        consider(engine.read(turned.image, options), turned)
+    if reads_poorly(best[1]) and turn != 180:
+        upside_down = image.turn(prepared, 180)
+        consider(engine.read(upside_down.image, options), upside_down)
+    if reads_poorly(best[1]):  # on the card as the image stage turned it: its best guess
         sparse = replace(options, psm=SPARSE_PSM)
-        consider(engine.read(best[2].image, sparse), best[2])
+        consider(engine.read(prepared.image, sparse), prepared)
     if reads_poorly(best[1]) and prepared.found and "detect" not in options.image_steps_off:
         whole_options = replace(options, image_steps_off=options.image_steps_off | {"detect"})
         whole = image.prepare(
             photo, keep_steps=options.debug_dir is not None, options=whole_options,
             orientation=(lambda card: osd(card, options)) if osd is not None else None,
         )
-        consider(engine.read(whole.image, options), whole)
+        consider(engine.read(whole.image, options), whole, margin=WHOLE_PHOTO_MARGIN, extra=5.0)
     best[2].fallback = best[2] is not prepared or best[1] is not page
     return best[1], best[2]
 
