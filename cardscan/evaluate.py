@@ -154,6 +154,7 @@ class CardOutcome:
     error: str | None = None
     cer: float | None = None
     corner_iou: float | None = None
+    rotation_right: bool | None = None  # on cards the truth says are turned in the photo
     got: dict[str, Any] | None = None
 
 
@@ -197,6 +198,8 @@ class Metrics:
             outcome.cer = cer(truth["text"], contact.raw_text["front"] or "")
         if truth.get("corners") and diagnostics.get("corners"):
             outcome.corner_iou = quad_iou(truth["corners"], diagnostics["corners"])
+        if truth.get("rotation") and "rotation" in diagnostics:
+            outcome.rotation_right = int(truth["rotation"]) % 360 == int(diagnostics["rotation"]) % 360
         self.cards.append(outcome)
         return outcome
 
@@ -231,6 +234,8 @@ class Metrics:
 
         cers = [c.cer for c in self.cards if c.cer is not None]
         ious = [c.corner_iou for c in self.cards if c.corner_iou is not None]
+        photo_ious = [c.corner_iou for c in self.cards if c.corner_iou is not None and c.quality != "scan"]
+        turned = [c.rotation_right for c in self.cards if c.rotation_right is not None]
         quality_cer: dict[str, list[float]] = defaultdict(list)
         quality_cards: dict[str, list[CardOutcome]] = defaultdict(list)
         for outcome in self.cards:
@@ -248,6 +253,10 @@ class Metrics:
             "cer": round(sum(cers) / len(cers), 4) if cers else None,
             "corner_iou_mean": round(sum(ious) / len(ious), 4) if ious else None,
             "corner_iou_ge_090": round(sum(1 for i in ious if i >= 0.9) / len(ious), 4) if ious else None,
+            "corner_iou_ge_090_photos": round(sum(1 for i in photo_ious if i >= 0.9) / len(photo_ious), 4)
+            if photo_ious else None,
+            "rotated_cards": len(turned),
+            "rotated_cards_upright": sum(turned),
             "fields": table(self.fields),
             "by_quality": {
                 quality: {

@@ -98,3 +98,18 @@ def test_accuracy_floor_on_a_fixed_subset(tmp_path: Path) -> None:
     assert summary["failed"] == 0
     assert summary["macro_f1"] >= FLOOR["macro_f1"], summary["fields"]
     assert (tmp_path / "eval.html").stat().st_size > 1000
+
+
+def test_rotation_and_corners_are_scored_from_diagnostics() -> None:
+    metrics = Metrics()
+    square = [[0, 0], [10, 0], [10, 10], [0, 10]]
+    turned = sample(quality="rot90", rotation=90, corners=square)
+    metrics.update(turned, Contact(), diagnostics={"rotation": 90, "corners": square})
+    metrics.update(turned, Contact(), diagnostics={"rotation": 270, "corners": square})
+    flat = sample(rotation=0, corners=square)
+    shifted = [[5, 0], [15, 0], [15, 10], [5, 10]]
+    metrics.update(flat, Contact(), diagnostics={"rotation": 0, "corners": shifted})
+    summary = metrics.summary()
+    assert (summary["rotated_cards"], summary["rotated_cards_upright"]) == (2, 1)
+    assert summary["corner_iou_ge_090_photos"] == 1.0
+    assert summary["corner_iou_ge_090"] == round(2 / 3, 4)

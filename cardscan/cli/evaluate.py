@@ -89,6 +89,12 @@ def _print_eval(summary: dict[str, Any]) -> None:
         lines.append(
             f"corner IoU: mean {summary['corner_iou_mean']:.3f}, "
             f"{summary['corner_iou_ge_090']:.1%} of cards >= 0.90"
+            + (f" ({summary['corner_iou_ge_090_photos']:.1%} of the photographed ones)"
+               if summary["corner_iou_ge_090_photos"] is not None else "")
+        )
+    if summary["rotated_cards"]:
+        lines.append(
+            f"rotated cards turned upright: {summary['rotated_cards_upright']} of {summary['rotated_cards']}"
         )
     if summary["failed"]:
         lines.append(f"failed cards: {summary['failed']}")
