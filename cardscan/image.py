@@ -138,6 +138,10 @@ def prepare(
         card = clean.flatten_light(card, TARGET_X_HEIGHT)
         if keep_steps:
             steps["4-flattened"] = card
+    if "sharpen" not in off:
+        card = clean.sharpen_if_blurred(card, TARGET_X_HEIGHT)
+        if keep_steps:
+            steps["4b-sharpened"] = card
     if "binarize" not in off:
         card = clean.binarize(card)
         if keep_steps:
