@@ -36,15 +36,10 @@ class OcrWord:
         return self.top + self.height
 
 
-@dataclass
-class OcrLine:
-    """Words Tesseract put on one text line, left to right."""
+class WordBox:
+    """The box, glyph height and confidence of a run of OCR words (a line, or a piece of one)."""
 
     words: list[OcrWord]
-
-    @property
-    def text(self) -> str:
-        return " ".join(w.text for w in self.words)
 
     @property
     def left(self) -> int:
@@ -64,18 +59,30 @@ class OcrLine:
 
     @property
     def height(self) -> int:
-        """The line's glyph height: the median word height, robust to one tall logo glyph."""
+        """Glyph height: the median word height, robust to one tall logo glyph."""
         heights = sorted(w.height for w in self.words)
         return heights[len(heights) // 2]
 
     @property
     def conf(self) -> float:
-        """Mean word confidence, 0..1."""
-        return sum(w.conf for w in self.words) / (100.0 * len(self.words))
+        """Mean word confidence, 0..1 (Tesseract's -1, "no confidence", counts as 0)."""
+        return sum(max(0.0, w.conf) for w in self.words) / (100.0 * len(self.words))
 
     @property
     def block(self) -> int:
         return self.words[0].block
+
+
+@dataclass
+class OcrLine(WordBox):
+    """Words Tesseract put on one text line, left to right."""
+
+    words: list[OcrWord]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
 
 
 @dataclass

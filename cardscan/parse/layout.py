@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from cardscan.model import OcrLine, OcrPage, OcrWord
+from cardscan.model import OcrLine, OcrPage, OcrWord, WordBox
 from cardscan.parse.lexicon import fold, lexicon
 
 SEPARATORS = frozenset("|•·◆■●▪◦‣∙¦")  # a word made only of these splits a line
@@ -22,7 +22,7 @@ _LONE_LABEL = re.compile(r"[^\W\d_]{1,3}[:.;]?")  # "T", "Tel:", "W": a label, n
 
 
 @dataclass
-class Segment:
+class Segment(WordBox):
     words: list[OcrWord]
     line_no: int  # index of the OCR line on its side, in reading order
     side: str = "front"
@@ -31,37 +31,6 @@ class Segment:
 
     def __post_init__(self) -> None:
         self.text = clean_text(" ".join(w.text for w in self.words))
-
-    @property
-    def left(self) -> int:
-        return min(w.left for w in self.words)
-
-    @property
-    def right(self) -> int:
-        return max(w.right for w in self.words)
-
-    @property
-    def top(self) -> int:
-        return min(w.top for w in self.words)
-
-    @property
-    def bottom(self) -> int:
-        return max(w.bottom for w in self.words)
-
-    @property
-    def height(self) -> int:
-        """Glyph height: the median word height, robust to a tall logo glyph."""
-        heights = sorted(w.height for w in self.words)
-        return heights[len(heights) // 2]
-
-    @property
-    def conf(self) -> float:
-        """Mean word confidence, 0..1."""
-        return sum(max(0.0, w.conf) for w in self.words) / (100.0 * len(self.words))
-
-    @property
-    def block(self) -> int:
-        return self.words[0].block
 
     def as_line(self) -> OcrLine:
         return OcrLine(list(self.words))
