@@ -12,21 +12,12 @@ from cardscan.parse.emails import find_emails
 from cardscan.parse.phones import find_phones
 from cardscan.parse.qr import parse_payload
 from cardscan.parse.web import find_labelled_handles, find_websites, social_from_site
+from tests.cards_text import page as make_page
 
 
-def page(*lines: str | tuple[str, int], conf: float = 95.0) -> OcrPage:
-    """An OCR page with one block per line; a (text, height) pair sets the glyph height."""
-    words = []
-    top = 20
-    for number, line in enumerate(lines):
-        text, height = (line, 30) if isinstance(line, str) else line
-        left = 40
-        for word in text.split():
-            width = max(8, len(word) * height // 2)
-            words.append(OcrWord(word, left, top, width, height, conf, block=number + 1, paragraph=1, line=1))
-            left += width + height // 3
-        top += int(height * 1.5)
-    return OcrPage(words=words, width=1050, height=max(600, top + 20))
+def page(*lines: str | tuple[str, int]) -> OcrPage:
+    """An OCR page with one block per line, on a card 1050 pixels wide."""
+    return make_page(*lines, width=1050)
 
 
 @pytest.mark.parametrize(("text", "expected"), [

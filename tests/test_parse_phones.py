@@ -5,24 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from cardscan.model import OcrPage, OcrWord
 from cardscan.parse import parse_contact
 from cardscan.parse.contact import legal_form_regions
-
-
-def page(*lines: str, doubted: frozenset[str] = frozenset()) -> OcrPage:
-    """One left-aligned line per entry; `doubted` words are read with low confidence."""
-    words = []
-    top = 20
-    for number, text in enumerate(lines):
-        left = 40
-        for word in text.split():
-            width = max(8, len(word) * 15)
-            conf = 20.0 if word in doubted else 95.0
-            words.append(OcrWord(word, left, top, width, 30, conf, block=number + 1, paragraph=1, line=1))
-            left += width + 10
-        top += 45
-    return OcrPage(words=words, width=2000, height=max(600, top + 20))
+from tests.cards_text import page
 
 
 @pytest.mark.parametrize(("line", "regions"), [

@@ -5,26 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from cardscan.model import OcrPage, OcrWord
 from cardscan.parse import parse_contact
 from cardscan.parse.address import find_postcode
-
-
-def page(*lines: str | tuple[str, int], doubted: frozenset[str] = frozenset()) -> OcrPage:
-    """An OCR page with one left-aligned line per entry, as a card prints a block of text; a
-    (text, height) pair sets that line's glyph height; `doubted` words are read with low confidence."""
-    words = []
-    top = 20
-    for number, line in enumerate(lines):
-        text, height = (line, 30) if isinstance(line, str) else line
-        left = 40
-        for word in text.split():
-            width = max(8, len(word) * height // 2)
-            conf = 20.0 if word in doubted else 95.0
-            words.append(OcrWord(word, left, top, width, height, conf, block=number + 1, paragraph=1, line=1))
-            left += width + height // 3
-        top += int(height * 1.5)
-    return OcrPage(words=words, width=2000, height=max(600, top + 20))
+from tests.cards_text import page
 
 
 @pytest.mark.parametrize(("lines", "address", "region"), [
