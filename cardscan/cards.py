@@ -6,8 +6,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Finding the photos moved to cardscan.discover (by content, hidden files, links, page files).
-from cardscan.discover import IMAGE_SUFFIXES, find_images  # noqa: F401
 from cardscan.errors import InputError, UsageError
 from cardscan.model import Card
 

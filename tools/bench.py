@@ -96,7 +96,8 @@ class Photos:
 
 def select_cards(samples: Path, limit: int | None) -> tuple[list[Card], str]:
     """The sample set's cards (truth files first, else the folder's photos), the first `limit`."""
-    from cardscan.cards import find_images, pair
+    from cardscan.cards import pair
+    from cardscan.discover import find_images
     from cardscan.errors import CardscanError
     from cardscan.evaluate import load_samples
 
@@ -126,7 +127,8 @@ def select_cards(samples: Path, limit: int | None) -> tuple[list[Card], str]:
 
 def stage_photos(cards: list[Card], samples: Path, folder: Path, source: str) -> Photos:
     """Link the cards' files into `folder`, keeping names (so fronts and backs pair as before)."""
-    from cardscan.cards import find_images, pair
+    from cardscan.cards import pair
+    from cardscan.discover import find_images
 
     for card in cards:
         sides = [p for p in (card.front, card.back) if p is not None]
