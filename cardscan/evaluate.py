@@ -5,6 +5,10 @@ Matching rules (also in the README):
 - emails: exact, lower case; phones: exact E.164 (kind scored separately on matched phones);
 - websites: without scheme, `www.` and trailing slash, case-insensitive;
 - address, notes: right when token F1 >= 0.8.
+
+OCR text against the printed text: `cer` (in reading order) and `flexible_cer` (reading order
+ignored, after Clausner, Pletschacher & Antonacopoulos 2020, "Flexible character accuracy measure
+for reading-order-independent evaluation").
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from typing import Any
 
 from cardscan.errors import InputError
 from cardscan.model import Card, Contact
-from cardscan.strings import edit_distance
+from cardscan.strings import best_substring, edit_distance
 
 FIELDS = ("name", "title", "company", "emails", "phones", "websites", "address", "notes")
 SINGLE_FIELDS = {"name", "title", "company", "address", "notes"}
@@ -134,6 +138,51 @@ def cer(expected: str, got: str) -> float:
     return edit_distance(a, b) / len(a)
 
 
+def flexible_cer(expected: str, got: str) -> float:
+    """Character error rate that ignores reading order: lines may be read in any order or joined.
+
+    Whitespace is folded as in `cer`, and the rate has the same denominator (the folded truth,
+    a line break counting as one character). Round by round, the truth line that matches some
+    stretch of what is left of the OCR text best (lowest edit distance per character, the longer
+    line on ties) is paired with that stretch and costs its edit distance; the stretch is cut out,
+    so no later line can match across the gap. A line whose best match is no better than deleting
+    it costs its length. The OCR characters left over count as insertions, except that whitespace
+    stands for the truth's line breaks: breaks cost only when the leftovers hold fewer spaces than
+    the truth has breaks (a leftover character can stand for a break, at the price it already
+    pays). The greedy pairing can miss the best one, so the result is capped at `cer`: it is 0 for
+    a perfect reading in any order and 1.0 for an empty one.
+    """
+    a = " ".join(expected.split())
+    b = " ".join(got.split())
+    if not a:
+        return 0.0 if not b else 1.0
+    lines = [folded for line in expected.splitlines() if (folded := " ".join(line.split()))]
+    breaks = len(lines) - 1
+    pieces = [b]
+    cost = 0
+    matches: dict[tuple[str, str], tuple[int, int, int]] = {}  # pieces repeat between rounds
+    while lines:
+        rounds = []
+        for n, line in enumerate(lines):
+            for k, piece in enumerate(pieces):
+                if (line, piece) not in matches:
+                    matches[line, piece] = best_substring(line, piece)
+                distance, start, end = matches[line, piece]
+                rounds.append((distance / len(line), -len(line), n, k, distance, start, end))
+        ratio, _, n, k, distance, start, end = min(rounds)
+        if ratio >= 1:  # no line left is worth pairing with what is left: all of them were missed
+            cost += sum(len(line) for line in lines)
+            break
+        cost += distance
+        lines.pop(n)
+        piece = pieces.pop(k)
+        pieces[k:k] = [piece[:start], piece[end:]]
+    leftover = "".join(pieces)
+    spaces = leftover.count(" ")
+    cost += max(len(leftover) - spaces, breaks - spaces)
+    return min(cost, edit_distance(a, b)) / len(a)
+
+
 def quad_iou(a: list[list[float]], b: list[list[float]]) -> float:
     """Intersection over union of two convex quadrilaterals."""
     import cv2
@@ -153,6 +202,7 @@ class CardOutcome:
     wrong: list[str]
     error: str | None = None
     cer: float | None = None
+    cer_flexible: float | None = None
     corner_iou: float | None = None
     rotation_right: bool | None = None  # on cards the truth says are turned in the photo
     got: dict[str, Any] | None = None
@@ -196,6 +246,7 @@ class Metrics:
         diagnostics = diagnostics or {}
         if truth.get("text") and contact and contact.raw_text.get("front") is not None:
             outcome.cer = cer(truth["text"], contact.raw_text["front"] or "")
+            outcome.cer_flexible = flexible_cer(truth["text"], contact.raw_text["front"] or "")
         if truth.get("corners") and diagnostics.get("corners"):
             outcome.corner_iou = quad_iou(truth["corners"], diagnostics["corners"])
         if truth.get("rotation") and "rotation" in diagnostics:
@@ -232,16 +283,23 @@ class Metrics:
                 for name, s in scores.items()
             }
 
+        def mean(values: list[float]) -> float | None:
+            return round(sum(values) / len(values), 4) if values else None
+
         cers = [c.cer for c in self.cards if c.cer is not None]
+        flexible_cers = [c.cer_flexible for c in self.cards if c.cer_flexible is not None]
         ious = [c.corner_iou for c in self.cards if c.corner_iou is not None]
         photo_ious = [c.corner_iou for c in self.cards if c.corner_iou is not None and c.quality != "scan"]
         turned = [c.rotation_right for c in self.cards if c.rotation_right is not None]
         quality_cer: dict[str, list[float]] = defaultdict(list)
+        quality_flexible_cer: dict[str, list[float]] = defaultdict(list)
         quality_cards: dict[str, list[CardOutcome]] = defaultdict(list)
         for outcome in self.cards:
             quality_cards[outcome.quality].append(outcome)
             if outcome.cer is not None:
                 quality_cer[outcome.quality].append(outcome.cer)
+            if outcome.cer_flexible is not None:
+                quality_flexible_cer[outcome.quality].append(outcome.cer_flexible)
         return {
             "cards": len(self.cards),
             "failed": sum(1 for c in self.cards if c.error),
@@ -251,6 +309,7 @@ class Metrics:
             ),
             "phone_kind_accuracy": round(self.kind_right / self.kind_total, 4) if self.kind_total else None,
             "cer": round(sum(cers) / len(cers), 4) if cers else None,
+            "cer_flexible": mean(flexible_cers),
             "corner_iou_mean": round(sum(ious) / len(ious), 4) if ious else None,
             "corner_iou_ge_090": round(sum(1 for i in ious if i >= 0.9) / len(ious), 4) if ious else None,
             "corner_iou_ge_090_photos": round(sum(1 for i in photo_ious if i >= 0.9) / len(photo_ious), 4)
@@ -264,6 +323,7 @@ class Metrics:
                     "macro_f1": round(self.macro(scores), 4),
                     "cer": round(sum(quality_cer[quality]) / len(quality_cer[quality]), 4)
                     if quality_cer[quality] else None,
+                    "cer_flexible": mean(quality_flexible_cer[quality]),
                     "fields": {n: round(s.f1, 4) for n, s in scores.items() if s.support},
                 }
                 for quality, scores in sorted(self.by_quality.items())

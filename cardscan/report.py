@@ -89,6 +89,8 @@ def write_report(path: Path, metrics: Metrics, samples: dict[str, Sample], worst
         error = f"<p class='bad'>{esc(outcome.error)}</p>" if outcome.error else ""
         raw = esc((got.get("raw_text") or {}).get("front") or "")
         cer = "" if outcome.cer is None else f", CER {outcome.cer:.3f}"
+        if outcome.cer_flexible is not None:
+            cer += f", in any order {outcome.cer_flexible:.3f}"
         parts.append(
             f"<div class='card'><div>{img_tag}</div><div><h3>{esc(outcome.stem)} "
             f"({esc(outcome.quality)}{cer})</h3>{error}"

@@ -72,11 +72,12 @@ def _print_eval(summary: dict[str, Any]) -> None:
         table.add_row(name, *row)
     out.print(table)
     by_quality = Table(title="by photo condition")
-    for column in ("condition", "cards", "macro F1", "CER"):
+    for column in ("condition", "cards", "macro F1", "CER", "CER any order"):
         by_quality.add_column(column, justify="left" if column == "condition" else "right")
     for quality, q in summary["by_quality"].items():
         cer = "-" if q["cer"] is None else f"{q['cer']:.3f}"
-        by_quality.add_row(quality, str(q["cards"]), f"{q['macro_f1']:.3f}", cer)
+        flexible = "-" if q["cer_flexible"] is None else f"{q['cer_flexible']:.3f}"
+        by_quality.add_row(quality, str(q["cards"]), f"{q['macro_f1']:.3f}", cer, flexible)
     out.print(by_quality)
     kind = summary["phone_kind_accuracy"]
     lines = [
@@ -84,6 +85,8 @@ def _print_eval(summary: dict[str, Any]) -> None:
         f"cards with every field right: {summary['all_fields_right']:.1%}",
         f"phone kind right: {'-' if kind is None else f'{kind:.1%}'}",
         "OCR CER: " + ("-" if summary["cer"] is None else f"{summary['cer']:.3f}"),
+        "OCR CER, reading order ignored: "
+        + ("-" if summary["cer_flexible"] is None else f"{summary['cer_flexible']:.3f}"),
     ]
     if summary["corner_iou_mean"] is not None:
         lines.append(
