@@ -30,10 +30,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cardscan.errors import CardscanError, ExitCode, InputError, MissingDependencyError, reading
-from cardscan.model import Card
-from cardscan.ocr import OcrEngine
+from cardscan.model import Card, CardResult, path_text
+from cardscan.ocr import OcrEngine, preload
 from cardscan.options import Options
-from cardscan.pipeline import CardResult, path_text, read_card_result
 
 if TYPE_CHECKING:
     from cardscan.store import Store
@@ -51,8 +50,29 @@ def _limit_threads() -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
 
 
+def _get_ready(options: Options, engine: OcrEngine | None) -> None:
+    """Before the first card is read, and before any worker is forked: the OCR model loaded
+    (forked workers share its pages instead of each loading a copy) and then the image
+    libraries, held to one thread per process like Tesseract.
+
+    The model is loaded first, while this process is still small: libtesseract holds about
+    three copies of the `Latin` model's 89 MB dictionary for a moment while it loads it, and
+    that moment is the peak of a worker's memory."""
+    _limit_threads()
+    if engine is None:
+        with suppress(CardscanError):  # no Tesseract: each card then fails with the reason
+            preload(options)
+    import cv2
+
+    import cardscan.pipeline  # noqa: F401  (imported once, here, and shared by every fork)
+
+    cv2.setNumThreads(1)
+
+
 def read_one(card: Card, options: Options, engine: OcrEngine | None = None) -> CardResult:
     """Read a card; any failure becomes the result's error, never an exception."""
+    from cardscan.pipeline import read_card_result
+
     try:
         return read_card_result(card, options, engine)
     except CardscanError as exc:
@@ -237,13 +257,13 @@ def read_indexed(
     """
     workers = workers or os.cpu_count() or 1
     jobs = enumerate(cards)
-    if workers == 1:
-        _limit_threads()
-        for index, card in jobs:
-            yield index, read_one(card, options, engine)
-        return
     first = next(jobs, None)
-    if first is None:  # nothing to read (all stored already): no worker is even started
+    if first is None:  # nothing to read (all stored already): no model loaded, no worker started
+        return
+    _get_ready(options, engine)
+    if workers == 1:
+        for index, card in itertools.chain([first], jobs):
+            yield index, read_one(card, options, engine)
         return
     pool = _Pool(workers, options, engine)
     try:

@@ -6,6 +6,7 @@ Plain dataclasses; `Contact.to_dict()` is exactly the contact JSON of CONTRACT.m
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -202,3 +203,26 @@ CONTACT_KEYS = tuple(Contact.__dataclass_fields__)
 def image_id(data: bytes) -> str:
     """The contract's stable id: sha256 of the front image bytes, first 16 hex digits."""
     return hashlib.sha256(data).hexdigest()[:16]
+
+
+@dataclass
+class CardResult:
+    """What became of one card: a contact, or the reason it failed (never both)."""
+
+    card: Card
+    contact: Contact | None = None
+    error: str | None = None
+    exit_code: int = 0
+    diagnostics: dict[str, Any] = field(default_factory=dict)
+
+
+def path_text(path: Path | str) -> str:
+    """A path as text that can be stored and exported (UTF-8): a file name that is not valid
+    UTF-8 (a Windows or old Mac name synced to Linux) shows its odd bytes as `\\xNN`, instead
+    of carrying lone surrogates that SQLite, CSV and JSON writers refuse."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
+    return text

@@ -11,9 +11,7 @@ import os
 import shutil
 import subprocess
 from functools import cache
-from typing import Any, Protocol
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Protocol
 
 from cardscan.errors import (
     TESSERACT_INSTALL_HINT,
@@ -24,6 +22,9 @@ from cardscan.errors import (
 )
 from cardscan.model import OcrPage, OcrWord
 from cardscan.options import Options
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # OSD needs a few lines of text; below this it guesses, and a guess is worse than none.
 MIN_OSD_CONFIDENCE = 1.0
@@ -202,6 +203,13 @@ class TesserocrEngine:
                 f"{language_install_hint('+'.join(missing))}"
             )
 
+    def preload(self, lang: str) -> None:
+        """Load `lang` (and the OSD model) now rather than on the first card."""
+        self.check_languages(lang)
+        self._api(lang, int(self._tesserocr.PSM.AUTO))
+        if "osd" in self.languages:
+            self._api("osd", int(self._tesserocr.PSM.OSD_ONLY))
+
     def _api(self, lang: str, psm: int) -> Any:
         # One API per model, its page segmentation mode set per call: a second API for another
         # mode would hold a second copy of the model (Latin is ~90 MB on disk, more loaded).
@@ -270,6 +278,8 @@ class TesserocrEngine:
 
 def _set_image(api: Any, image: np.ndarray) -> None:
     """Hand libtesseract the pixels directly: no PNG round trip."""
+    import numpy as np
+
     pixels = np.ascontiguousarray(image if image.ndim == 2 else image[:, :, ::-1])  # BGR -> RGB
     height, width = pixels.shape[:2]
     depth = 1 if pixels.ndim == 2 else pixels.shape[2]
@@ -312,6 +322,15 @@ def tessdata_dir() -> str | None:
 
 
 _ENGINES: dict[str, OcrEngine] = {}
+
+
+def preload(options: Options) -> None:
+    """Load the engine `options` names, and its models, now: a batch does it once before it
+    forks its workers, which then share the loaded model's memory."""
+    engine = get_engine(options)
+    load = getattr(engine, "preload", None)
+    if load is not None:
+        load(options.lang)
 
 
 def tesserocr_available(lang: str) -> bool:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import io
 import math
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from cardscan.errors import InputError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 PDF_MAGIC = b"%PDF-"
 TIFF_MAGICS = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")
@@ -59,6 +61,7 @@ def render_pdf_page(data: bytes, path: Path | str = "<bytes>", page: int = 0) ->
     """One page of a PDF as an 8-bit BGR array at 300 dpi (less when that would pass the pixel
     limit). Raises InputError naming the file for a broken PDF or a missing page."""
     import cv2
+    import numpy as np
     import pypdfium2 as pdfium
 
     try:

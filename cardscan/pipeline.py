@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 import cv2
 import numpy as np
@@ -16,23 +16,12 @@ from cardscan.backside import reading_confidence
 from cardscan.cards import read_sidecar
 from cardscan.errors import InputError
 from cardscan.followups import set_dates
-from cardscan.model import Card, Contact, OcrPage, image_id
+from cardscan.model import Card, CardResult, Contact, OcrPage, image_id, path_text
 from cardscan.ocr import OcrEngine, get_engine
 from cardscan.options import SPARSE_PSM, Options
 from cardscan.parse import parse_contact
 from cardscan.parse.notes import drop_repeats, join_notes
 from cardscan.parse.qr import decode as decode_qr
-
-
-@dataclass
-class CardResult:
-    """What became of one card: a contact, or the reason it failed (never both)."""
-
-    card: Card
-    contact: Contact | None = None
-    error: str | None = None
-    exit_code: int = 0
-    diagnostics: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -43,15 +32,52 @@ class SideReading:
 
 
 class Timer:
-    """Adds the wall time of each stage to a dict of seconds."""
+    """Adds up the wall time of each stage, in seconds.
+
+    Every call into the OCR engine (reading, OSD) is Tesseract's time wherever it happens (the
+    orientation step asks OSD, a poor front is read again): it counts as "ocr" and is taken out
+    of the stage that made the call, so the other stages' times are what cardscan itself spends.
+    """
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
+        self._engine_seconds = 0.0  # all engine time so far, to take out of enclosing stages
 
-    def add(self, stage: str, start: float) -> float:
-        now = time.perf_counter()
-        self.seconds[stage] = self.seconds.get(stage, 0.0) + now - start
-        return now
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start, engine_before = time.perf_counter(), self._engine_seconds
+        try:
+            yield
+        finally:
+            spent = time.perf_counter() - start - (self._engine_seconds - engine_before)
+            self.seconds[name] = self.seconds.get(name, 0.0) + spent
+
+    def engine(self, engine: OcrEngine) -> OcrEngine:
+        """`engine`, with the time of each of its calls counted as "ocr"."""
+        return _TimedEngine(engine, self)
+
+    def _engine_call(self, seconds: float) -> None:
+        self._engine_seconds += seconds
+        self.seconds["ocr"] = self.seconds.get("ocr", 0.0) + seconds
+
+
+class _TimedEngine:
+    def __init__(self, engine: OcrEngine, timer: Timer) -> None:
+        self.inner, self.timer, self.name = engine, timer, engine.name
+
+    def read(self, image: np.ndarray, options: Options) -> OcrPage:
+        start = time.perf_counter()
+        try:
+            return self.inner.read(image, options)
+        finally:
+            self.timer._engine_call(time.perf_counter() - start)
+
+    def orientation(self, image: np.ndarray, options: Options) -> int | None:
+        start = time.perf_counter()
+        try:
+            return self.inner.orientation(image, options)
+        finally:
+            self.timer._engine_call(time.perf_counter() - start)
 
 
 def read_side(
@@ -59,26 +85,24 @@ def read_side(
     timer: Timer | None = None, side: str = "front",
 ) -> SideReading:
     timer = timer or Timer()
-    start = time.perf_counter()
-    photo = image.decode(data, label, page)
-    start = timer.add("load", start)
+    engine = timer.engine(engine)
+    with timer.stage("load"):
+        photo = image.decode(data, label, page)
     osd = getattr(engine, "orientation", None)  # asked only when the letters leave it in doubt
-    prepared = image.prepare(
-        photo, keep_steps=options.debug_dir is not None, options=options,
-        orientation=(lambda card: osd(card, options)) if osd is not None else None,
-    )
-    start = timer.add("image", start)
+    with timer.stage("image"):
+        prepared = image.prepare(
+            photo, keep_steps=options.debug_dir is not None, options=options,
+            orientation=(lambda card: osd(card, options)) if osd is not None else None,
+        )
     ocr_page = engine.read(prepared.image, options)
-    timer.add("ocr", start)
     if side == "front" and reads_poorly(ocr_page):
-        start = time.perf_counter()
-        ocr_page, prepared = _reread_poor_front(photo, ocr_page, prepared, options, engine)
-        timer.add("fallback", start)
+        # Its readings count as "ocr"; "fallback" is the rest (turning, the whole photo's image stage).
+        with timer.stage("fallback"):
+            ocr_page, prepared = _reread_poor_front(photo, ocr_page, prepared, options, engine)
     if options.debug_dir is not None:
         _write_steps(options.debug_dir, side, prepared)
-    start = time.perf_counter()
-    qr = decode_qr(photo) if side == "front" else []
-    timer.add("qr", start)
+    with timer.stage("qr"):
+        qr = decode_qr(photo) if side == "front" else []
     return SideReading(page=ocr_page, prepared=prepared, qr=qr)
 
 
@@ -164,24 +188,22 @@ def read_card_result(card: Card, options: Options, engine: OcrEngine | None = No
     """Read both sides of a card. Raises CardscanError subclasses on failure."""
     engine = engine or get_engine(options)
     timer = Timer()
-    start = time.perf_counter()
-    front_bytes = image.load_bytes(card.front)
-    timer.add("load", start)
+    with timer.stage("load"):
+        front_bytes = image.load_bytes(card.front)
     front = read_side(front_bytes, str(card.front), options, engine, card.page, timer, "front")
     back = None
     if card.back is not None:
-        start = time.perf_counter()
-        back_bytes = image.load_bytes(card.back)
-        timer.add("load", start)
+        with timer.stage("load"):
+            back_bytes = image.load_bytes(card.back)
         back = read_side(back_bytes, str(card.back), options, engine, 0, timer, "back")
-        start = time.perf_counter()
-        back.page, turned = backside.read_either_way_up(back.prepared.image, back.page, engine, options)
+        with timer.stage("back"):  # its readings count as "ocr"
+            back.page, turned = backside.read_either_way_up(
+                back.prepared.image, back.page, timer.engine(engine), options
+            )
         if turned:
             back.prepared.rotation = (back.prepared.rotation + 180) % 360
-        timer.add("ocr", start)
-    start = time.perf_counter()
-    contact = parse_contact(front.page, back.page if back else None, options, qr=front.qr)
-    timer.add("parse", start)
+    with timer.stage("parse"):
+        contact = parse_contact(front.page, back.page if back else None, options, qr=front.qr)
     # A page's number joins the hash; a scan of 256 pages or more needs more than one byte.
     suffix = card.page.to_bytes(1 if card.page < 256 else 4, "big") if card.page else b""
     contact.id = image_id(front_bytes + suffix)
@@ -199,18 +221,6 @@ def read_card_result(card: Card, options: Options, engine: OcrEngine | None = No
         "timings": timer.seconds,
     }
     return CardResult(card=card, contact=contact, diagnostics=diagnostics)
-
-
-def path_text(path: Path | str) -> str:
-    """A path as text that can be stored and exported (UTF-8): a file name that is not valid
-    UTF-8 (a Windows or old Mac name synced to Linux) shows its odd bytes as `\\xNN`, instead
-    of carrying lone surrogates that SQLite, CSV and JSON writers refuse."""
-    text = str(path)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return os.fsencode(text).decode("utf-8", "backslashreplace")
-    return text
 
 
 # What makes a contact worth storing: a photo that yields none of these (a blank page, a
