@@ -196,10 +196,9 @@ def read_card_result(card: Card, options: Options, engine: OcrEngine | None = No
         with timer.stage("load"):
             back_bytes = image.load_bytes(card.back)
         back = read_side(back_bytes, str(card.back), options, engine, 0, timer, "back")
-        with timer.stage("back"):  # its readings count as "ocr"
-            back.page, turned = backside.read_either_way_up(
-                back.prepared.image, back.page, timer.engine(engine), options
-            )
+        back.page, turned = backside.read_either_way_up(  # its readings count as "ocr"
+            back.prepared.image, back.page, timer.engine(engine), options
+        )
         if turned:
             back.prepared.rotation = (back.prepared.rotation + 180) % 360
     with timer.stage("parse"):

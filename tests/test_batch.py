@@ -226,6 +226,31 @@ def test_the_pool_holds_one_card_per_worker_in_flight(
     assert seen == 20
 
 
+def test_the_model_is_loaded_once_before_the_workers_fork(
+    log: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loads = tmp_path / "loads.log"
+
+    def preload(options: Options) -> None:
+        with open(loads, "a") as f:
+            f.write(f"{os.getpid()}\n")
+
+    monkeypatch.setattr(batch, "preload", preload)
+    cards = [Card(write_photo(tmp_path / f"p{n}.png", n)) for n in range(1, 7)]
+    results = list(batch.read_many(cards, Options(), workers=2))
+    assert sorted(r.contact.emails[0] for r in results if r.contact) == sorted(
+        f"person{n}@example.com" for n in range(1, 7)
+    )
+    # Once, in this process: the forked workers use the loaded model, they do not load their own.
+    assert loads.read_text().split() == [str(os.getpid())]
+    assert len(reads(log)) == 6
+
+    loads.unlink()
+    assert list(batch.read_many([], Options(), workers=2)) == []  # nothing to read: nothing loaded
+    list(batch.read_many(cards[:2], Options(), workers=2, engine=PixelEngine()))  # the caller's engine
+    assert not loads.exists()
+
+
 def _wait_for_cards(db: Path, count: int, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:

@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from cardscan import image, pipeline
+from cardscan import batch, image, pipeline
 from cardscan.model import OcrPage, OcrWord
 from cardscan.options import Options
 
@@ -111,12 +111,14 @@ def install(monkeypatch: pytest.MonkeyPatch, engine: PixelEngine) -> None:
     """Every card read (in this process and in forked workers) uses the fakes."""
     monkeypatch.setattr(image, "prepare", plain_prepare)
     monkeypatch.setattr(pipeline, "get_engine", lambda options: engine)
+    monkeypatch.setattr(batch, "preload", lambda options: None)  # no real model to load first
 
 
 if __name__ == "__main__":  # python tests/test_batch_fakes.py DELAY LOG import ARGS...
     image.prepare = plain_prepare  # type: ignore[assignment]
     fake = PixelEngine(delay=float(sys.argv[1]), log=Path(sys.argv[2]))
     pipeline.get_engine = lambda options: fake  # type: ignore[assignment]
+    batch.preload = lambda options: None  # type: ignore[assignment]
     from cardscan.cli import main
 
     sys.exit(main(sys.argv[3:]))

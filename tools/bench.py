@@ -173,7 +173,9 @@ class TreeSampler:
     Each Python process counts with the `tesseract` processes it runs (pytesseract's): that is a
     worker's memory. A pool's workers are the processes below the root; the root is the
     coordinator, and is the worker itself when the import runs without a pool. (RSS counts the
-    pages a forked worker still shares with its parent: an upper bound.)
+    pages a forked worker still shares with its parent, such as the OCR model the coordinator
+    loaded before forking: an upper bound. PSS splits each shared page between the processes
+    that share it, so the sum of the PSS of the tree is the memory the whole run takes.)
     """
 
     def __init__(self, pid: int, interval: float) -> None:
@@ -181,6 +183,7 @@ class TreeSampler:
         self.interval = interval
         self.samples = 0
         self.peak_tree = 0
+        self.peak_tree_pss = 0
         self.peak_unit: dict[int, int] = {}
         self.peak_process: dict[int, tuple[str, int]] = {}
         self._stop = threading.Event()
@@ -215,6 +218,9 @@ class TreeSampler:
         for unit, rss in units.items():
             self.peak_unit[unit] = max(self.peak_unit.get(unit, 0), rss)
         self.peak_tree = max(self.peak_tree, sum(units.values()))
+        pss = [_pss(pid) for pid in info]
+        if all(p is not None for p in pss):
+            self.peak_tree_pss = max(self.peak_tree_pss, sum(p for p in pss if p is not None))
         self.samples += 1
 
     def _unit(self, pid: int, info: Tree) -> int:
@@ -232,6 +238,10 @@ class TreeSampler:
         """The largest worker (pool worker + its tesseract), or the root when there is no pool."""
         workers = [rss for unit, rss in self.peak_unit.items() if unit != self.pid]
         return (max(workers) if workers else self.peak_unit.get(self.pid, 0)) / MB
+
+    def largest_process_mb(self) -> float:
+        """The largest worker or coordinator: what one process of the run needs at its peak."""
+        return max(self.peak_unit.values(), default=0) / MB
 
     def coordinator_mb(self) -> float | None:
         if len(self.peak_unit) <= 1:
@@ -275,6 +285,18 @@ def _tree_from_proc(root: int) -> Tree | None:
         tree[pid] = (parent, name, rss)
         stack.extend((child, pid) for child in children)
     return tree
+
+
+def _pss(pid: int) -> int | None:
+    """A process's proportional set size in bytes (Linux 4.14+), or None."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
 
 
 def _tree_from_psutil(root: int) -> Tree:
@@ -377,7 +399,9 @@ def run_cardscan(photos: Photos, workers: int, engine: str, tmp: Path, interval:
         "peak_mb_coordinator": timed.sampler.coordinator_mb(),
         "peak_mb_tesseract_process": timed.sampler.process_peak_mb(tesseract=True) or None,
         "peak_mb_python_process": timed.sampler.process_peak_mb(tesseract=False),
+        "peak_mb_largest_process": timed.sampler.largest_process_mb(),
         "peak_mb_total": timed.sampler.peak_tree / MB,
+        "peak_mb_total_pss": (timed.sampler.peak_tree_pss / MB) or None,
         "memory_samples": timed.sampler.samples,
     }
 
@@ -439,6 +463,9 @@ def profile_stages(photos: Photos, engine: str, tmp: Path) -> dict[str, Any]:
     failed = 0
     # As a batch worker runs it: Tesseract single-threaded, set before an engine loads it.
     with env_var("OMP_THREAD_LIMIT", "1"), Store(tmp / "stages.db") as store:
+        import cv2
+
+        cv2.setNumThreads(1)  # as in a batch worker (cardscan.batch)
         try:
             ocr = get_engine(options)
         except CardscanError as exc:
@@ -568,7 +595,10 @@ def best(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """The fastest of repeated runs (timeit's rule: slower ones measured the neighbours), with
     the largest memory peak of them all."""
     fastest = dict(min(runs, key=lambda r: r["seconds"]))
-    fastest["peak_mb_per_worker"] = max(r["peak_mb_per_worker"] for r in runs)
+    for key in ("peak_mb_per_worker", "peak_mb_coordinator", "peak_mb_total_pss"):
+        peaks = [r[key] for r in runs if r.get(key) is not None]
+        if peaks:
+            fastest[key] = max(peaks)
     fastest["repeats_seconds"] = [r["seconds"] for r in runs]
     return fastest
 
@@ -586,9 +616,10 @@ def acceptance(rows: list[dict[str, Any]], stages: dict[str, Any] | None) -> lis
             checks.append({"check": f"{n} workers / 1 worker throughput", "workers": n,
                            "value": row["scaling"], "target": f">= {target}",
                            "met": row["scaling"] >= target})
-        checks.append({"check": "peak MB per worker", "workers": n,
-                       "value": row["cardscan"]["peak_mb_per_worker"], "target": f"<= {TARGET_PEAK_MB:g}",
-                       "met": row["cardscan"]["peak_mb_per_worker"] <= TARGET_PEAK_MB})
+        # The coordinator counts too: it loads the model the workers then share.
+        peak = max(row["cardscan"]["peak_mb_per_worker"], row["cardscan"].get("peak_mb_coordinator") or 0)
+        checks.append({"check": "peak MB per worker (or coordinator)", "workers": n,
+                       "value": peak, "target": f"<= {TARGET_PEAK_MB:g}", "met": peak <= TARGET_PEAK_MB})
     if stages is not None:
         checks.append({"check": "non-OCR share of the time", "workers": 1, "value": stages["non_ocr_share"],
                        "target": f"<= {TARGET_NON_OCR_SHARE}",
@@ -684,7 +715,7 @@ def print_report(report: dict[str, Any]) -> None:
     table = Table(title=title)
     for column in ("workers", "cardscan\ncards/s", "cardscan\nimages/s", "tesseract\nimages/s", "ratio",
                    "tesseract\n(default)\nimages/s", "scaling\nvs 1 worker", "CPU\nratio", "non-OCR\nshare",
-                   "peak MB\nper worker"):
+                   "peak MB\nper worker", "peak MB\ncoordinator", "total MB\n(PSS)"):
         table.add_column(column, justify="right")
     stages = report["stages"]
     share = _fmt(stages["non_ocr_share"] * 100, ".1f", "%") if stages else "-"
@@ -696,7 +727,8 @@ def print_report(report: dict[str, Any]) -> None:
             _fmt(row["tesseract"]["images_per_s"]), _fmt(row["ratio"], ".2f", "x"),
             _fmt(default["images_per_s"] if default else None), _fmt(scaling, ".2f", "x"),
             _fmt(row["cpu_ratio"], ".2f", "x"), share if row["workers"] == 1 else "",
-            _fmt(cs["peak_mb_per_worker"], ".0f"),
+            _fmt(cs["peak_mb_per_worker"], ".0f"), _fmt(cs.get("peak_mb_coordinator"), ".0f"),
+            _fmt(cs.get("peak_mb_total_pss"), ".0f"),
         )
     out.print(table)
     if stages:
