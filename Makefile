@@ -8,7 +8,7 @@ SEED ?= 7
 N ?= 160
 OUT ?= samples
 
-.PHONY: demo test lint eval bench fuzz samples system venv clean browser
+.PHONY: demo test lint eval bench steps fuzz samples system venv clean browser
 
 # System packages (Tesseract and its models); installs with apt-get when root, else says how.
 system:
@@ -61,6 +61,9 @@ eval: system venv
 
 bench: system venv
 	$(PY) -m tools.bench
+
+steps: system venv
+	$(PY) -m tools.steps
 
 fuzz: venv
 	CARDSCAN_FUZZ_EXAMPLES=10000 $(PY) -m pytest -q tests -k fuzz
