@@ -158,11 +158,11 @@ class _Evidence:
     def __init__(self, small: np.ndarray) -> None:
         lab = cv2.cvtColor(cv2.GaussianBlur(small, (5, 5), 0), cv2.COLOR_BGR2LAB)
         self.lab = lab
-        gradient = np.zeros(small.shape[:2], np.float32)
-        for channel in cv2.split(lab):
-            gx = cv2.Sobel(channel, cv2.CV_32F, 1, 0, ksize=3)
-            gy = cv2.Sobel(channel, cv2.CV_32F, 0, 1, ksize=3)
-            gradient = np.maximum(gradient, cv2.magnitude(gx, gy))
+        magnitudes = [
+            cv2.magnitude(cv2.Sobel(ch, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(ch, cv2.CV_32F, 0, 1, ksize=3))
+            for ch in cv2.split(lab)
+        ]
+        gradient = cv2.max(cv2.max(magnitudes[0], magnitudes[1]), magnitudes[2])
         # A card edge, even white on a light desk, is a steady step of a few levels; text
         # inside the card is stronger but does not follow the quadrilateral's sides.
         self.gradient = cv2.dilate(gradient, np.ones((3, 3), np.uint8))
@@ -201,7 +201,7 @@ class _Evidence:
             aspect_prior = 0.8
         else:  # square cards exist, but a square is far more often a QR code, a logo or a band
             aspect_prior = 0.7
-        support = np.mean([self.side_support(quad[i], quad[(i + 1) % 4]) for i in range(4)])
+        support = np.mean(self.side_supports(quad, np.roll(quad, -1, axis=0)))
         return float(support**2 * aspect_prior * (0.6 + 0.4 * min(1.0, frac / 0.25) ** 0.5))
 
     def unlike_desk(self, outer: np.ndarray, inner: np.ndarray) -> bool:
@@ -216,31 +216,23 @@ class _Evidence:
         return distance > max(12.0, 2.0 * self.desk_spread)
 
     def side_supports(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-        """side_support for many segments at once (k×2 start and end points)."""
+        """For each segment (k×2 start and end points): the share of points along its middle
+        90% that lie on an edge."""
         lengths = np.hypot(*(ends - starts).T)
         n = np.maximum(8, (lengths / 3).astype(int))
         j = np.arange(int(n.max()))[None, :]
-        t = 0.05 + 0.9 * j / (n[:, None] - 1)  # np.linspace(0.05, 0.95, n) row by row
+        t = j * (0.9 / (n[:, None] - 1)) + 0.05  # np.linspace(0.05, 0.95, n) row by row
+        t[np.arange(len(n)), n - 1] = 0.95
         valid = j < n[:, None]
         pts = starts[:, None, :] * (1 - t[..., None]) + ends[:, None, :] * t[..., None]
         xs = np.clip(np.round(pts[..., 0]).astype(int), 0, self.width - 1)
         ys = np.clip(np.round(pts[..., 1]).astype(int), 0, self.height - 1)
-        on_frame = (xs <= 2) | (ys <= 2) | (xs >= self.width - 3) | (ys >= self.height - 3)
-        hits = np.where(on_frame, 0.5, self.edges[ys, xs].astype(np.float64))
-        return np.asarray((hits * valid).sum(axis=1) / n, dtype=np.float64)
-
-    def side_support(self, a: np.ndarray, b: np.ndarray) -> float:
-        n = max(8, int(np.hypot(*(b - a)) / 3))
-        t = np.linspace(0.05, 0.95, n)
-        pts = a[None, :] * (1 - t[:, None]) + b[None, :] * t[:, None]
-        xs = np.clip(np.round(pts[:, 0]).astype(int), 0, self.width - 1)
-        ys = np.clip(np.round(pts[:, 1]).astype(int), 0, self.height - 1)
-        on_frame = (xs <= 2) | (ys <= 2) | (xs >= self.width - 3) | (ys >= self.height - 3)
-        hits = self.edges[ys, xs].astype(np.float64)
         # A card running off the photo has a side along the frame with no edge to see: count
         # it half, so a card touching the frame still wins over nothing.
-        hits[on_frame] = 0.5
-        return float(hits.mean())
+        on_frame = (xs <= 2) | (ys <= 2) | (xs >= self.width - 3) | (ys >= self.height - 3)
+        hits = np.where(on_frame, 0.5, self.edges[ys, xs].astype(np.float64))
+        # halves and ones: the sums are exact in any order, so each mean is hits.mean()'s
+        return np.asarray((hits * valid).sum(axis=1) / n, dtype=np.float64)
 
 
 def _candidate_outlines(small: np.ndarray, evidence: _Evidence) -> Iterator[np.ndarray]:
@@ -249,18 +241,18 @@ def _candidate_outlines(small: np.ndarray, evidence: _Evidence) -> Iterator[np.n
     min_area = MIN_AREA * width * height
     masks = []
     # 1. Closed edge loops: the card's outline as edges, filled.
-    edges = cv2.Canny(cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (5, 5), 0), 20, 60)
+    soft_gray = cv2.GaussianBlur(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), (5, 5), 0)
+    edges = cv2.Canny(soft_gray, 20, 60)
     edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
     masks.append(edges)
     # 2. Colour distance from the desk, the desk being what the photo's border shows.
-    desk = np.full_like(evidence.lab, np.round(evidence.desk).astype(np.uint8))
+    desk = np.append(np.round(evidence.desk), 0.0).astype(np.float64)  # 4 values: a cv2 Scalar
     distance = cv2.transform(cv2.absdiff(evidence.lab, desk), np.ones((1, 3), np.float32))  # L1
     distance = cv2.convertScaleAbs(distance, alpha=255.0 / max(1.0, float(distance.max())))
     _, far = cv2.threshold(distance, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     masks.append(far)
     # 3. Brightness: a light card on a dark desk, or the reverse.
-    gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
-    _, bright = cv2.threshold(cv2.GaussianBlur(gray, (5, 5), 0), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    _, bright = cv2.threshold(soft_gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     masks.append(bright)
     masks.append(255 - bright)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))
@@ -327,13 +319,15 @@ def _perimeter(quad: np.ndarray) -> float:
 
 
 def _resample(polygon: np.ndarray, step: float) -> np.ndarray:
-    out = []
-    for i in range(len(polygon)):
-        a, b = polygon[i], polygon[(i + 1) % len(polygon)]
-        n = max(1, int(np.hypot(*(b - a)) / step))
-        t = np.arange(n)[:, None] / n
-        out.append(a * (1 - t) + b * t)
-    return np.concatenate(out) if out else polygon
+    """Points every `step` pixels (or so) along the closed polygon's sides."""
+    if not len(polygon):
+        return polygon
+    ends = np.roll(polygon, -1, axis=0)
+    counts = np.maximum(1, (np.hypot(*(ends - polygon).T) / step).astype(int))
+    side = np.repeat(np.arange(len(polygon)), counts)
+    k = np.arange(len(side)) - np.repeat(np.cumsum(counts) - counts, counts)
+    t = (k / counts[side])[:, None]
+    return polygon[side] * (1 - t) + ends[side] * t
 
 
 def _intersect(l1: tuple[np.ndarray, np.ndarray], l2: tuple[np.ndarray, np.ndarray]) -> np.ndarray | None:
