@@ -11,7 +11,8 @@ When that test is unsure (little text, all capitals, digits), the OCR engine's O
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import cv2
 import numpy as np
@@ -26,10 +27,13 @@ class Letters:
     boxes: np.ndarray
     width: int
     height: int
+    # the same letters turned, by quarter turns: orientation and x-height ask for the same turn
+    _turns: dict[int, Letters] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_ink(cls, ink: np.ndarray) -> Letters:
-        _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+        # Grana's labelling gives the default's labels in the default's order, ~3x faster
+        _, _, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(ink, 8, cv2.CV_32S, cv2.CCL_GRANA)
         stats = stats[1:]
         height, width = ink.shape[:2]
         w, h, area = stats[:, 2], stats[:, 3], stats[:, 4]
@@ -46,12 +50,22 @@ class Letters:
 
     def turned(self, quarter_turns: int) -> Letters:
         """The same letters after turning the image `quarter_turns` × 90° clockwise."""
-        boxes, width, height = self.boxes.copy(), self.width, self.height
-        for _ in range(quarter_turns % 4):
-            x, y, w, h = boxes.T
-            boxes = np.stack([height - y - h, x, h, w], axis=1)
-            width, height = height, width
-        return Letters(boxes, width, height)
+        turns = quarter_turns % 4
+        if not turns:
+            return self
+        if turns not in self._turns:
+            boxes, width, height = self.boxes, self.width, self.height
+            for _ in range(turns):
+                x, y, w, h = boxes.T
+                boxes = np.stack([height - y - h, x, h, w], axis=1)
+                width, height = height, width
+            self._turns[turns] = Letters(boxes, width, height)
+        return self._turns[turns]
+
+    @cached_property
+    def lines(self) -> list[np.ndarray]:
+        """The letters grouped into text lines (text assumed horizontal), as index arrays."""
+        return _lines(self)
 
 
 @dataclass(frozen=True)
@@ -100,7 +114,7 @@ def _lines(letters: Letters) -> list[np.ndarray]:
         cv2.rectangle(mask, (x, y + h // 4), (x + w - 1, y + (3 * h) // 4), 255, -1)
     gap = max(3, int(size * 0.9))
     joined = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8))
-    _, labels = cv2.connectedComponents(joined, connectivity=4)
+    _, labels = cv2.connectedComponentsWithAlgorithm(joined, 4, cv2.CV_32S, cv2.CCL_WU)  # the fastest 4-way
     cx = np.clip((boxes[:, 0] + boxes[:, 2] / 2).astype(int), 0, letters.width - 1)
     cy = np.clip((boxes[:, 1] + boxes[:, 3] / 2).astype(int), 0, letters.height - 1)
     line_of = labels[cy, cx]
@@ -118,7 +132,7 @@ def overhang(letters: Letters) -> tuple[int, int]:
     """Letters rising above their line's x-height band, and letters hanging below it."""
     ups = downs = 0
     boxes = letters.boxes
-    for members in _lines(letters):
+    for members in letters.lines:
         tops = boxes[members, 1]
         bottoms = tops + boxes[members, 3]
         x_line, baseline = float(np.median(tops)), float(np.median(bottoms))
@@ -134,7 +148,7 @@ def x_heights(letters: Letters) -> np.ndarray:
     """Each text line's x-height (median letter top to median letter bottom), upright text."""
     boxes = letters.boxes
     out = []
-    for members in _lines(letters):
+    for members in letters.lines:
         tops = boxes[members, 1]
         bottoms = tops + boxes[members, 3]
         out.append(float(np.median(bottoms) - np.median(tops)))
