@@ -17,7 +17,7 @@ from cardscan.cards import read_sidecar
 from cardscan.errors import InputError
 from cardscan.followups import set_dates
 from cardscan.model import Card, CardResult, Contact, OcrPage, image_id, path_text
-from cardscan.ocr import OcrEngine, get_engine
+from cardscan.ocr import OcrEngine, drop_noise, get_engine
 from cardscan.options import SPARSE_PSM, Options
 from cardscan.parse import parse_contact
 from cardscan.parse.notes import drop_repeats, join_notes
@@ -202,6 +202,10 @@ def read_card_result(card: Card, options: Options, engine: OcrEngine | None = No
         if turned:
             back.prepared.rotation = (back.prepared.rotation + 180) % 360
     with timer.stage("parse"):
+        # Texture and specks out once the readings are chosen (the choice weighs them as read).
+        for side in (front, back):
+            if side is not None:
+                side.page = OcrPage(drop_noise(side.page.words), side.page.width, side.page.height)
         contact = parse_contact(front.page, back.page if back else None, options, qr=front.qr)
     # A page's number joins the hash; a scan of 256 pages or more needs more than one byte.
     suffix = card.page.to_bytes(1 if card.page < 256 else 4, "big") if card.page else b""

@@ -42,7 +42,7 @@ def configurations() -> list[tuple[str, frozenset[str]]]:
 
 def run_eval(samples: Path, off: frozenset[str], limit: int | None) -> dict[str, Any]:
     env = {**os.environ, "CARDSCAN_IMAGE_STEPS_OFF": ",".join(sorted(off)) or ","}
-    cmd = [sys.executable, "-m", "cardscan.cli", "eval", str(samples), "--json"]
+    cmd = [sys.executable, "-m", "cardscan", "eval", str(samples), "--json"]
     if limit:
         cmd += ["--limit", str(limit)]
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
