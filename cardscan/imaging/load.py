@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import ExifTags, Image, ImageOps
 
 from cardscan.errors import InputError, reading
 
@@ -52,6 +53,8 @@ def decode(data: bytes, path: Path | str = "<bytes>", page: int = 0) -> np.ndarr
             if page:
                 im.seek(page)
                 _check_size(im, path)
+            elif (photo := _decode_jpeg(data, im)) is not None:
+                return photo
             im.load()
             ImageOps.exif_transpose(im, in_place=True)  # no copy of a 12-megapixel photo
             return _to_bgr(im)
@@ -77,6 +80,33 @@ def _check_size(im: Image.Image, path: Path | str) -> None:
         raise InputError(path, f"image too large ({width}×{height} pixels, limit {MAX_PIXELS:,})")
     if min(width, height) < MIN_SIDE:
         raise InputError(path, f"image too small ({width}×{height} pixels)")
+
+
+# Pillow's EXIF orientation -> the same turn or flip of an OpenCV array (ImageOps.exif_transpose)
+_ORIENTED: dict[int, Callable[[np.ndarray], np.ndarray]] = {
+    2: lambda a: cv2.flip(a, 1),
+    3: lambda a: cv2.rotate(a, cv2.ROTATE_180),
+    4: lambda a: cv2.flip(a, 0),
+    5: cv2.transpose,
+    6: lambda a: cv2.rotate(a, cv2.ROTATE_90_CLOCKWISE),
+    7: lambda a: cv2.rotate(cv2.transpose(a), cv2.ROTATE_180),
+    8: lambda a: cv2.rotate(a, cv2.ROTATE_90_COUNTERCLOCKWISE),
+}
+
+
+def _decode_jpeg(data: bytes, im: Image.Image) -> np.ndarray | None:
+    """A plain colour or grey JPEG decoded by OpenCV: the same pixels as Pillow's (both are
+    libjpeg-turbo) straight into BGR, in half the time. None for anything else, left to Pillow:
+    CMYK, MPO, and a file that does not end where a JPEG ends (cut short: Pillow says so, where
+    libjpeg would fill the rest with grey)."""
+    if im.format != "JPEG" or im.mode not in ("RGB", "L") or not data.endswith(b"\xff\xd9"):
+        return None
+    flags = cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION  # turned below, as Pillow reads it
+    photo = cv2.imdecode(np.frombuffer(data, np.uint8), flags)
+    if photo is None or photo.shape[:2] != im.size[::-1]:
+        return None
+    turn = _ORIENTED.get(im.getexif().get(ExifTags.Base.Orientation, 1))
+    return turn(photo) if turn is not None else photo
 
 
 def _to_bgr(im: Image.Image) -> np.ndarray:
