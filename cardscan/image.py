@@ -27,6 +27,8 @@ __all__ = [
 STEPS = ("detect", "orient", "osd", "deskew", "invert", "flatten", "scale", "binarize")
 
 PREVIEW_LONG_SIDE = 1000  # the card as analysed for orientation, skew and text size
+# levels by which the preview's ground and the final card's may differ (seen: up to 7)
+PREVIEW_MARGIN = 20.0
 TARGET_X_HEIGHT = 22.0  # pixels; Tesseract's LSTM models read best at about 20–30
 DEFAULT_LONG_SIDE = 1600  # when the text size cannot be measured
 MIN_LONG_SIDE, MAX_LONG_SIDE = 900, 2600
@@ -88,8 +90,9 @@ def prepare(
     p = min(1.0, PREVIEW_LONG_SIDE / max(card_w, card_h))
     preview_size = (max(1, round(card_w * p)), max(1, round(card_h * p)))
     preview = _warp(gray, quad, (card_w, card_h), _scale(p), preview_size)
-    if "invert" not in off:
-        preview = clean.invert_dark(preview)
+    ground = clean.dark_ground(preview) if "invert" not in off else None
+    if ground is not None:
+        preview = clean.invert_dark(preview, ground)
     letters = orient.Letters.from_ink(clean.ink_mask(preview))
 
     rotation, orientation_by = 0, "none"
@@ -130,8 +133,10 @@ def prepare(
     if keep_steps:
         steps["1-photo"] = _draw_quad(photo, quad, found)
         steps["2-flat"] = card
-    if "invert" not in off:
-        card = clean.invert_dark(card)
+    if ground is not None:
+        # A card the preview shows light all over, by a margin, is light at any scale: only
+        # a card with some dark ground is measured again as it will be read.
+        card = card if ground.surely_light(PREVIEW_MARGIN) else clean.invert_dark(card)
         if keep_steps:
             steps["3-inverted"] = card
     if "flatten" not in off:
