@@ -16,6 +16,7 @@ import numpy as np
 DETECT_LONG_SIDE = 800
 MIN_AREA = 0.03  # of the photo: a card far away is still read, a logo box is not a card
 MIN_SCORE = 0.45  # below this the photo is taken to be the card itself (a scan)
+EDGE_LEVEL = 24.0  # gradient (3x3 Sobel, any Lab channel) of a card's side on the desk
 
 
 def downscale(image: np.ndarray, long_side: int) -> tuple[np.ndarray, float]:
@@ -158,20 +159,22 @@ class _Evidence:
     def __init__(self, small: np.ndarray) -> None:
         lab = cv2.cvtColor(cv2.GaussianBlur(small, (5, 5), 0), cv2.COLOR_BGR2LAB)
         self.lab = lab
-        magnitudes = [
-            cv2.magnitude(cv2.Sobel(ch, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(ch, cv2.CV_32F, 0, 1, ksize=3))
-            for ch in cv2.split(lab)
-        ]
-        gradient = cv2.max(cv2.max(magnitudes[0], magnitudes[1]), magnitudes[2])
         # A card edge, even white on a light desk, is a steady step of a few levels; text
-        # inside the card is stronger but does not follow the quadrilateral's sides.
-        self.gradient = cv2.dilate(gradient, np.ones((3, 3), np.uint8))
+        # inside the card is stronger but does not follow the quadrilateral's sides. An edge:
+        # a gradient above EDGE_LEVEL in any channel, within a pixel. Sobel of 8 bits is whole
+        # numbers, so gx² + gy² > EDGE_LEVEL² is exact where the magnitude's sqrt is not.
+        strong = np.zeros(small.shape[:2], np.uint8)
+        for channel in cv2.split(lab):
+            gx = cv2.Sobel(channel, cv2.CV_32F, 1, 0, ksize=3)
+            gy = cv2.Sobel(channel, cv2.CV_32F, 0, 1, ksize=3)
+            squared = cv2.add(cv2.multiply(gx, gx), cv2.multiply(gy, gy))
+            cv2.bitwise_or(strong, cv2.compare(squared, np.array([EDGE_LEVEL**2]), cv2.CMP_GT), dst=strong)
+        self.edges = cv2.dilate(strong, np.ones((3, 3), np.uint8)) // 255
         self.height, self.width = small.shape[:2]
         border = np.concatenate([lab[:4].reshape(-1, 3), lab[-4:].reshape(-1, 3),
                                  lab[:, :4].reshape(-1, 3), lab[:, -4:].reshape(-1, 3)])
         self.desk = np.median(border.astype(np.float32), axis=0)
         self.desk_spread = float(np.median(np.abs(border.astype(np.float32) - self.desk).sum(axis=1)))
-        self.edges = (self.gradient > 24).astype(np.uint8)
 
     def score(self, quad: np.ndarray) -> float:
         """0..1: how card-like the quadrilateral is and how well its sides follow edges."""
@@ -247,7 +250,9 @@ def _candidate_outlines(small: np.ndarray, evidence: _Evidence) -> Iterator[np.n
     masks.append(edges)
     # 2. Colour distance from the desk, the desk being what the photo's border shows.
     desk = np.append(np.round(evidence.desk), 0.0).astype(np.float64)  # 4 values: a cv2 Scalar
-    distance = cv2.transform(cv2.absdiff(evidence.lab, desk), np.ones((1, 3), np.float32))  # L1
+    # L1: the three channels' differences summed (exact in 16 bits)
+    channels = cv2.split(cv2.absdiff(evidence.lab, desk))
+    distance = cv2.add(cv2.add(channels[0], channels[1], dtype=cv2.CV_16U), channels[2], dtype=cv2.CV_16U)
     distance = cv2.convertScaleAbs(distance, alpha=255.0 / max(1.0, float(distance.max())))
     _, far = cv2.threshold(distance, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     masks.append(far)
