@@ -102,24 +102,8 @@ def read_side(
     if options.debug_dir is not None:
         _write_steps(options.debug_dir, side, prepared)
     with timer.stage("qr"):
-        qr = decode_qr(card_region(photo, prepared)) if side == "front" else []
+        qr = decode_qr(photo) if side == "front" else []
     return SideReading(page=ocr_page, prepared=prepared, qr=qr)
-
-
-def card_region(photo: np.ndarray, prepared: image.PreparedCard, margin: float = 0.05) -> np.ndarray:
-    """The part of the photo the card covers (with a margin), for searches that need not look
-    at the desk around it: a QR code is on the card. The whole photo when no card was found."""
-    if not prepared.found or not prepared.corners:
-        return photo
-    corners = np.array(prepared.corners)
-    (x0, y0), (x1, y1) = corners.min(axis=0), corners.max(axis=0)
-    pad = margin * max(x1 - x0, y1 - y0)
-    height, width = photo.shape[:2]
-    top, bottom = max(0, int(y0 - pad)), min(height, int(np.ceil(y1 + pad)))
-    left, right = max(0, int(x0 - pad)), min(width, int(np.ceil(x1 + pad)))
-    if bottom - top < 2 or right - left < 2:
-        return photo
-    return photo[top:bottom, left:right]
 
 
 # A front whose reading has fewer confident characters than this (a name and a phone number

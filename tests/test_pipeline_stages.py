@@ -1,5 +1,4 @@
-"""The pipeline around the stages: Tesseract's time counted as "ocr" wherever the call is made; the
-QR search kept to the card."""
+"""The pipeline's stage timer: Tesseract's time counted as "ocr" wherever the call is made."""
 
 from __future__ import annotations
 
@@ -48,14 +47,3 @@ def test_stages_add_up_when_entered_again() -> None:
     assert timer.seconds["load"] >= 0.04
     assert "ocr" not in timer.seconds
 
-
-def test_the_qr_search_looks_only_at_the_card_and_its_margin() -> None:
-    from cardscan.image import PreparedCard
-    from cardscan.pipeline import card_region
-
-    photo = np.zeros((1000, 2000, 3), np.uint8)
-    corners = [[500.0, 300.0], [1500.0, 320.0], [1480.0, 900.0], [520.0, 880.0]]
-    card = PreparedCard(image=np.zeros((10, 10), np.uint8), corners=corners, found=True)
-    region = card_region(photo, card)
-    assert region.shape[:2] == (600 + 100, 1000 + 100)  # 5% of the card's long side around it
-    assert card_region(photo, PreparedCard(image=card.image, corners=card.corners, found=False)) is photo
