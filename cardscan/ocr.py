@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -268,8 +270,10 @@ class TesserocrEngine:
     def read(self, image: np.ndarray, options: Options) -> OcrPage:
         self.check_languages(options.lang)
         api = self._api(options.lang, options.psm)
-        _set_image(api, image)
-        if not api.Recognize(timeout=int(options.timeout * 1000)):
+        with _native_warnings_silenced():
+            _set_image(api, image)
+            recognised = api.Recognize(timeout=int(options.timeout * 1000))
+        if not recognised:
             raise OcrTimeoutError(f"Tesseract took longer than {options.timeout:g}s (or failed)")
         height, width = image.shape[:2]
         return OcrPage(words=self._words(api), width=width, height=height)
@@ -307,15 +311,41 @@ class TesserocrEngine:
         if "osd" not in self.languages:
             return None
         api = self._api("osd", int(self._tesserocr.PSM.OSD_ONLY))
-        _set_image(api, image)
         try:
-            osd = api.DetectOrientationScript()
+            with _native_warnings_silenced():
+                _set_image(api, image)
+                osd = api.DetectOrientationScript()
         except RuntimeError:
             return None
         if not osd or float(osd.get("orient_conf", 0.0)) < MIN_OSD_CONFIDENCE:
             return None
         # orient_deg is the clockwise turn of the text as it appears.
         return int(osd["orient_deg"]) % 360
+
+
+@contextmanager
+def _native_warnings_silenced() -> Iterator[None]:
+    """Leptonica and libtesseract write warnings ("Error in pixScanForForeground: invalid box")
+    straight to file descriptor 2, bypassing Python: during a call into libtesseract it points
+    at /dev/null, unless CARDSCAN_DEBUG is set. What fails still fails, as an exception."""
+    if os.environ.get("CARDSCAN_DEBUG"):
+        yield
+        return
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, 2)
+        finally:
+            os.close(devnull)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _set_image(api: Any, image: np.ndarray) -> None:
