@@ -22,7 +22,7 @@ from cardscan.errors import (
     OcrTimeoutError,
     language_install_hint,
 )
-from cardscan.model import OcrPage, OcrWord
+from cardscan.model import OcrLine, OcrPage, OcrWord, group_lines
 from cardscan.options import Options
 
 if TYPE_CHECKING:
@@ -77,9 +77,11 @@ def check_languages(lang: str) -> None:
         )
 
 
+CONFIDENT_WORD = 60.0  # Tesseract's word confidence (0..100) above which a word counts as read
+
 # What Tesseract "reads" in a texture, a dotted pattern or a speck of dirt, told from text:
 TEXTURE_MIN_WORDS = 5  # a line of at least this many words ...
-TEXTURE_MAX_CONF = 35.0  # ... whose mean confidence is below this ...
+TEXTURE_MAX_CONF = 0.35  # ... whose mean confidence (0..1) is below this ...
 TEXTURE_SHORT_SHARE = 0.8  # ... and nearly all of them 1–3 letters, with no digit or @ among them
 SPECK_HEIGHT = 0.4  # an unsure word under this share of its line's confident text height
 SPECK_MAX_CONF = 50.0
@@ -90,33 +92,30 @@ def drop_noise(words: list[OcrWord]) -> list[OcrWord]:
     unsure letter groups (a texture Tesseract took for text), and unsure words far smaller than
     the confident text of their own line. Real text, even blurred, has digits, longer words, or
     a size of its own; what is dropped never held a contact detail."""
-    lines: dict[tuple[int, int, int], list[OcrWord]] = {}
-    for word in words:
-        lines.setdefault((word.block, word.paragraph, word.line), []).append(word)
     noise: set[int] = set()
-    for line in lines.values():
-        if len(line) >= TEXTURE_MIN_WORDS and _looks_like_texture(line):
-            noise.update(id(word) for word in line)
+    for line in group_lines(words):
+        if len(line.words) >= TEXTURE_MIN_WORDS and _looks_like_texture(line):
+            noise.update(id(word) for word in line.words)
             continue
-        sure = sorted(word.height for word in line if word.conf >= 60.0)
+        sure = [word for word in line.words if word.conf >= CONFIDENT_WORD]
         if not sure:
             continue
-        text_height = sure[len(sure) // 2]
+        text_height = OcrLine(sure).height  # their median height
         noise.update(  # punctuation (a colon, a bullet) is small by nature: only letter groups
-            id(word) for word in line
+            id(word) for word in line.words
             if word.conf < SPECK_MAX_CONF and word.height < SPECK_HEIGHT * text_height
             and any(ch.isalnum() for ch in word.text)
         )
     return [word for word in words if id(word) not in noise]
 
 
-def _looks_like_texture(line: list[OcrWord]) -> bool:
-    if sum(max(0.0, word.conf) for word in line) / len(line) >= TEXTURE_MAX_CONF:
+def _looks_like_texture(line: OcrLine) -> bool:
+    if line.conf >= TEXTURE_MAX_CONF:
         return False
-    if any(ch.isdigit() or ch == "@" for word in line for ch in word.text):
+    if any(ch.isdigit() or ch == "@" for ch in line.text):
         return False
-    short = sum(sum(ch.isalnum() for ch in word.text) <= 3 for word in line)
-    return short >= TEXTURE_SHORT_SHARE * len(line)
+    short = sum(sum(ch.isalnum() for ch in word.text) <= 3 for word in line.words)
+    return short >= TEXTURE_SHORT_SHARE * len(line.words)
 
 
 def _words_from_data(data: dict[str, list], scale: float = 1.0) -> list[OcrWord]:

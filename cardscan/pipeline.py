@@ -17,7 +17,7 @@ from cardscan.cards import read_sidecar
 from cardscan.errors import InputError
 from cardscan.followups import set_dates
 from cardscan.model import Card, CardResult, Contact, OcrPage, image_id, path_text
-from cardscan.ocr import OcrEngine, drop_noise, get_engine
+from cardscan.ocr import CONFIDENT_WORD, OcrEngine, drop_noise, get_engine
 from cardscan.options import SPARSE_PSM, Options
 from cardscan.parse import parse_contact
 from cardscan.parse.notes import drop_repeats, join_notes
@@ -111,7 +111,6 @@ def read_side(
 # wrong region, turned the wrong way or lost by the layout analysis: it is read again.
 POOR_FRONT_CHARS = 30
 POOR_FRONT_CONFIDENCE = 70.0  # print read the right way up scores 85–97, upside down 35–60
-CONFIDENT_WORD = 60.0  # Tesseract's word confidence (0..100) above which a word counts
 # The whole photo replaces the card found only when its reading scores this much more (and 5
 # more): a blurred card read a little better with the desk around it keeps its outline.
 WHOLE_PHOTO_MARGIN = 1.5
