@@ -152,10 +152,11 @@ def flexible_cer(expected: str, got: str) -> float:
     pays). The greedy pairing can miss the best one, so the result is capped at `cer`: it is 0 for
     a perfect reading in any order and 1.0 for an empty one.
     """
+    plain = cer(expected, got)
     a = " ".join(expected.split())
     b = " ".join(got.split())
     if not a:
-        return 0.0 if not b else 1.0
+        return plain
     lines = [folded for line in expected.splitlines() if (folded := " ".join(line.split()))]
     breaks = len(lines) - 1
     pieces = [b]
@@ -180,7 +181,7 @@ def flexible_cer(expected: str, got: str) -> float:
     leftover = "".join(pieces)
     spaces = leftover.count(" ")
     cost += max(len(leftover) - spaces, breaks - spaces)
-    return min(cost, edit_distance(a, b)) / len(a)
+    return min(cost / len(a), plain)
 
 
 def quad_iou(a: list[list[float]], b: list[list[float]]) -> float:
@@ -308,7 +309,7 @@ class Metrics:
                 sum(1 for c in self.cards if not c.wrong and not c.error) / max(1, len(self.cards)), 4
             ),
             "phone_kind_accuracy": round(self.kind_right / self.kind_total, 4) if self.kind_total else None,
-            "cer": round(sum(cers) / len(cers), 4) if cers else None,
+            "cer": mean(cers),
             "cer_flexible": mean(flexible_cers),
             "corner_iou_mean": round(sum(ious) / len(ious), 4) if ious else None,
             "corner_iou_ge_090": round(sum(1 for i in ious if i >= 0.9) / len(ious), 4) if ious else None,
@@ -321,8 +322,7 @@ class Metrics:
                 quality: {
                     "cards": len(quality_cards[quality]),
                     "macro_f1": round(self.macro(scores), 4),
-                    "cer": round(sum(quality_cer[quality]) / len(quality_cer[quality]), 4)
-                    if quality_cer[quality] else None,
+                    "cer": mean(quality_cer[quality]),
                     "cer_flexible": mean(quality_flexible_cer[quality]),
                     "fields": {n: round(s.f1, 4) for n, s in scores.items() if s.support},
                 }
