@@ -3,7 +3,9 @@
     python -m tools.bench [--samples samples] [--limit N] [--workers-list 1,2]
                           [--engine auto|pytesseract|tesserocr] [--out bench/bench.json]
 
-For each worker count N, in one run and interleaved so that a busy machine slows both sides alike:
+In rounds (--repeat, 3 by default), each running every worker count N once, cardscan and plain
+Tesseract back to back, so that a busy or drifting host slows every configuration alike; the
+fastest of the rounds counts:
 - cardscan: `cardscan import STAGE --db <fresh temp db> --workers N --quiet --force`, as a user
   types it, timed wall-clock -> cards/s and images/s;
 - plain Tesseract: `xargs -0 -P N -I{} tesseract {} -` over the very same image files, once with
@@ -647,26 +649,32 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
                   f"({source}); workers {args.workers_list}; engine {args.engine}")
         if not args.no_warm_up:
             warm_up(photos, args.engine, tesseract, tmp)
-        rows = []
-        for n in args.workers_list:
-            tries: dict[str, list[dict[str, Any]]] = {"cardscan": [], "tesseract": [], "default": []}
-            for attempt in range(args.repeat):
-                suffix = f" (run {attempt + 1}/{args.repeat})" if args.repeat > 1 else ""
+        # Rounds, not blocks: each round runs every worker count once, so a host that slows
+        # down (or speeds up) during the bench weighs on every configuration alike instead of
+        # on whichever ran last; the best of the rounds is kept for each.
+        tries: dict[int, dict[str, list[dict[str, Any]]]] = {
+            n: {"cardscan": [], "tesseract": [], "default": []} for n in args.workers_list
+        }
+        for attempt in range(args.repeat):
+            suffix = f" (round {attempt + 1}/{args.repeat})" if args.repeat > 1 else ""
+            for n in args.workers_list:
                 log.print(f"  {n} worker(s){suffix}: cardscan import …")
-                tries["cardscan"].append(run_cardscan(photos, n, args.engine, tmp, args.interval))
+                tries[n]["cardscan"].append(run_cardscan(photos, n, args.engine, tmp, args.interval))
                 log.print(f"  {n} worker(s){suffix}: plain tesseract, OMP_THREAD_LIMIT=1 …")
-                tries["tesseract"].append(
+                tries[n]["tesseract"].append(
                     run_tesseract(photos, n, tesseract, True, args.tesseract_lang, args.interval))
                 if not args.no_default:
                     log.print(f"  {n} worker(s){suffix}: plain tesseract, default OpenMP threads …")
-                    tries["default"].append(
+                    tries[n]["default"].append(
                         run_tesseract(photos, n, tesseract, False, args.tesseract_lang, args.interval))
-            cs, ts = best(tries["cardscan"]), best(tries["tesseract"])
+        rows = []
+        for n in args.workers_list:
+            cs, ts = best(tries[n]["cardscan"]), best(tries[n]["tesseract"])
             rows.append({
                 "workers": n,
                 "cardscan": cs,
                 "tesseract": ts,
-                "tesseract_default": best(tries["default"]) if tries["default"] else None,
+                "tesseract_default": best(tries[n]["default"]) if tries[n]["default"] else None,
                 "ratio": cs["images_per_s"] / ts["images_per_s"],
                 "cpu_ratio": ts["cpu_s_per_image"] / cs["cpu_s_per_image"] if cs["cpu_seconds"] else None,
             })
@@ -780,7 +788,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="worker counts to measure, e.g. 1,2 (default: 1 and all cores)")
     parser.add_argument("--engine", choices=["auto", "pytesseract", "tesserocr"], default="auto")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "bench.json", help="the JSON file")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per figure; the fastest counts")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="rounds (each runs every configuration once); the fastest of each counts")
     parser.add_argument("--tesseract-lang", default=None,
                         help="add `-l LANG` to the plain tesseract (default: plain, i.e. eng)")
     parser.add_argument("--no-default", action="store_true",
