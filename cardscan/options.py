@@ -17,17 +17,23 @@ DEFAULT_LANG = "Latin"
 # layout, so it is the default (11 is the pipeline's second try on a front that reads poorly).
 DEFAULT_PSM = 3
 SPARSE_PSM = 11
+# The image steps that ship switched off (see _steps_off_from_env).
+SHIPPED_STEPS_OFF = frozenset({"binarize", "sharpen", "osd"})
 
 
 def _steps_off_from_env() -> frozenset[str]:
-    # A developer's knob for eval's step on/off table (CARDSCAN_IMAGE_STEPS_OFF=deskew,invert);
-    # binarisation is off unless asked for, because eval shows it does not help. Sharpening
-    # blurred cards lifts the synthetic blur class (macro F1 0.808 -> 0.843) but cost a real
-    # blurred photo its company in realdev (0.771 -> 0.767), so it stays off until a larger
-    # real set says otherwise.
+    # A developer's knob for eval's step on/off table (CARDSCAN_IMAGE_STEPS_OFF=deskew,invert).
+    # Off unless asked for, each by eval:
+    # - binarisation hurts (macro F1 0.968 -> 0.938);
+    # - sharpening blurred cards lifts the synthetic blur class (0.808 -> 0.843) but cost a
+    #   real blurred photo its company in realdev (0.771 -> 0.767);
+    # - Tesseract's OSD as the orientation step's second opinion is a tie (samples 0.9681 both
+    #   ways, realdev 0.7706 with it, 0.7709 without) and costs ~75 ms a call: on the 39 fronts
+    #   of both sets where the letters were unsure it never changed the rotation, and a front
+    #   turned wrong still reads poorly and is read again with OSD's answer (pipeline).
     raw = os.environ.get("CARDSCAN_IMAGE_STEPS_OFF")
     if raw is None:
-        return frozenset({"binarize", "sharpen"})
+        return SHIPPED_STEPS_OFF
     return frozenset(part.strip() for part in raw.split(",") if part.strip())
 
 

@@ -144,11 +144,22 @@ def test_osd_decides_only_when_the_letters_are_unsure() -> None:
         calls.append(card)
         return 180
 
-    prepared = image.prepare(photograph(card_face(), ANGLED), orientation=osd)
+    osd_on = Options(image_steps_off=frozenset({"binarize", "sharpen"}))
+    prepared = image.prepare(photograph(card_face(), ANGLED), options=osd_on, orientation=osd)
     assert not calls and prepared.orientation_by == "letters" and prepared.rotation == 0
     blank = photograph(np.full((CARD_H, CARD_W, 3), 245, np.uint8), ANGLED)
-    prepared = image.prepare(blank, orientation=osd)
+    prepared = image.prepare(blank, options=osd_on, orientation=osd)
     assert len(calls) == 1 and prepared.rotation == 180 and prepared.orientation_by == "osd"
+
+
+def test_osd_is_not_asked_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A tie on eval at ~75 ms a call: the shipped image stage keeps the letters' guess, and
+    # the pipeline's second reading of a front that reads poorly is where OSD is asked.
+    monkeypatch.delenv("CARDSCAN_IMAGE_STEPS_OFF", raising=False)
+    calls: list[np.ndarray] = []
+    blank = photograph(np.full((CARD_H, CARD_W, 3), 245, np.uint8), ANGLED)
+    prepared = image.prepare(blank, options=Options(), orientation=lambda card: calls.append(card) or 180)
+    assert not calls and prepared.orientation_by == "letters" and prepared.rotation == 0
 
 
 def test_fine_deskew_of_a_slightly_turned_scan() -> None:

@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from cardscan.image import STEPS
+from cardscan.options import SHIPPED_STEPS_OFF
 
-SHIPPED_OFF = frozenset({"binarize", "sharpen"})  # as cardscan.options ships them
+SHIPPED_OFF = SHIPPED_STEPS_OFF
 STEP_NAMES = {
     "detect": "card detection", "orient": "orientation (0/90/180/270)", "osd": "Tesseract OSD when unsure",
     "deskew": "fine deskew", "invert": "invert light-on-dark", "flatten": "flatten uneven light",
@@ -31,7 +32,7 @@ STEP_NAMES = {
 
 
 def configurations() -> list[tuple[str, frozenset[str]]]:
-    rows = [("shipped (all on but binarisation, sharpening)", SHIPPED_OFF)]
+    rows = [("shipped (all on but binarisation, sharpening, OSD)", SHIPPED_OFF)]
     for step in (*STEPS, "sharpen"):
         if step in SHIPPED_OFF:
             rows.append((f"{STEP_NAMES.get(step, step)}: on", SHIPPED_OFF - {step}))

@@ -6,7 +6,8 @@ A cheap test first, on the letters' bounding boxes:
 - up or down: Latin text has more ascenders and capitals (b d f h k l t, i-dots) rising above
   the x-height band than descenders (g j p q y) hanging below it, so the side with more
   overhang is the top.
-When that test is unsure (little text, all capitals, digits), the OCR engine's OSD decides.
+When that test is unsure (little text, all capitals, digits), the OCR engine's OSD may decide
+(the `osd` step; it ships off, a tie on eval: the pipeline asks OSD when a front reads poorly).
 """
 
 from __future__ import annotations
