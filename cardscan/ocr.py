@@ -12,6 +12,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -116,6 +117,81 @@ def _looks_like_texture(line: OcrLine) -> bool:
         return False
     short = sum(sum(ch.isalnum() for ch in word.text) <= 3 for word in line.words)
     return short >= TEXTURE_SHORT_SHARE * len(line.words)
+
+
+# A line Tesseract read this unsurely (mean word confidence, 0..1) is read again on its own:
+# psm 3's layout analysis joins the lines of two columns that sit at slightly different
+# heights into one line, and reads the pair as garbage ("ELO KOTOUC | Telt 950" for a name
+# beside a phone number), where sparse-text segmentation (psm 11) finds each.
+POOR_LINE_CONF = 0.55
+# ... when its words' heights differ this much (tallest / shortest word of two or more letters
+# and digits): print of two sizes on one line is two lines joined (ascenders and descenders
+# alone make 1.5 at most),
+JOINED_HEIGHTS = 2.0
+# ... and the second reading of its place replaces it only when it is this much surer.
+MEND_MARGIN = 0.15
+
+
+def poor_lines(words: list[OcrWord]) -> list[OcrLine]:
+    """The lines that look like two lines joined and read too unsurely to trust: two or more
+    words of very different heights, a low mean confidence (noise already set aside)."""
+    poor = []
+    for line in group_lines(drop_noise(words)):
+        if len(line.words) < 2 or line.conf >= POOR_LINE_CONF:
+            continue
+        heights = [w.height for w in line.words if sum(ch.isalnum() for ch in w.text) >= 2]
+        if heights and max(heights) >= JOINED_HEIGHTS * min(heights):
+            poor.append(line)
+    return poor
+
+
+def mend_lines(words: list[OcrWord], poor: list[OcrLine], sparse: list[OcrWord]) -> list[OcrWord]:
+    """`words` with each poor line replaced by the words of a second, sparse-text reading of the
+    same image whose centres fall in the line's box, when those form two or more lines (the
+    first reading joined them), read surer (by MEND_MARGIN) and lose no letters, confident or
+    not; they keep their own line numbering (in blocks of their own), so the joined lines
+    come apart."""
+    replaced: set[int] = set()
+    added: list[OcrWord] = []
+    next_block = max((w.block for w in words), default=0) + 1
+    poor_words = {id(w) for line in poor for w in line.words}
+    kept = [w for w in words if id(w) not in poor_words]
+    # what the first reading has already read well elsewhere is not taken twice
+    taken = {id(w) for w in sparse if any(_holds_centre(k, w) for k in kept)}
+    for line in poor:
+        pad = line.height // 3
+        inside = [
+            w for w in sparse
+            if id(w) not in taken
+            and line.left - pad <= w.left + w.width / 2 <= line.right + pad
+            and line.top - pad <= w.top + w.height / 2 <= line.bottom + pad
+        ]
+        if not inside or OcrLine(inside).conf < line.conf + MEND_MARGIN:
+            continue
+        if len(group_lines(inside)) < 2:
+            continue  # the same line read another way, not two lines the first reading joined
+        if any(_letters(inside, sure) < _letters(line.words, sure) for sure in (False, True)):
+            continue  # it lost text
+        blocks: dict[int, int] = {}
+        for w in inside:
+            block = blocks.setdefault(w.block, next_block + len(blocks))
+            added.append(replace(w, block=block))
+            taken.add(id(w))
+        next_block += len(blocks)
+        replaced.update(id(w) for w in line.words)
+    if not replaced:
+        return words
+    return [w for w in words if id(w) not in replaced] + added
+
+
+def _holds_centre(box: OcrWord, word: OcrWord) -> bool:
+    x, y = word.left + word.width / 2, word.top + word.height / 2
+    return box.left <= x <= box.right and box.top <= y <= box.bottom
+
+
+def _letters(words: list[OcrWord], sure: bool = False) -> int:
+    """Letters and digits in the words (only those read confidently, with `sure`)."""
+    return sum(sum(ch.isalnum() for ch in w.text) for w in words if not sure or w.conf >= CONFIDENT_WORD)
 
 
 def _words_from_data(data: dict[str, list], scale: float = 1.0) -> list[OcrWord]:

@@ -17,7 +17,7 @@ from cardscan.cards import read_sidecar
 from cardscan.errors import InputError
 from cardscan.followups import set_dates
 from cardscan.model import Card, CardResult, Contact, OcrPage, image_id, path_text
-from cardscan.ocr import CONFIDENT_WORD, OcrEngine, drop_noise, get_engine
+from cardscan.ocr import CONFIDENT_WORD, OcrEngine, drop_noise, get_engine, mend_lines, poor_lines
 from cardscan.options import SPARSE_PSM, Options
 from cardscan.parse import parse_contact
 from cardscan.parse.notes import drop_repeats, join_notes
@@ -99,6 +99,9 @@ def read_side(
         # Its readings count as "ocr"; "fallback" is the rest (turning, the whole photo's image stage).
         with timer.stage("fallback"):
             ocr_page, prepared = _reread_poor_front(photo, ocr_page, prepared, options, engine)
+    if side == "front" and options.psm != SPARSE_PSM:
+        with timer.stage("fallback"):
+            ocr_page = _mend_poor_lines(ocr_page, prepared.image, options, engine)
     if options.debug_dir is not None:
         _write_steps(options.debug_dir, side, prepared)
     with timer.stage("qr"):
@@ -175,6 +178,17 @@ def _reread_poor_front(
         consider(engine.read(whole.image, options), whole, margin=WHOLE_PHOTO_MARGIN, extra=5.0)
     best[2].fallback = best[2] is not prepared or best[1] is not page
     return best[1], best[2]
+
+
+def _mend_poor_lines(page: OcrPage, card: np.ndarray, options: Options, engine: OcrEngine) -> OcrPage:
+    """The reading with its unsure lines read again by sparse-text segmentation (one more
+    reading, only for a front that has such a line); see ocr.mend_lines."""
+    poor = poor_lines(page.words)
+    if not poor:
+        return page
+    sparse = engine.read(card, replace(options, psm=SPARSE_PSM))
+    mended = mend_lines(page.words, poor, sparse.words)
+    return page if mended is page.words else OcrPage(mended, page.width, page.height)
 
 
 def _write_steps(folder: Path, side: str, prepared: image.PreparedCard) -> None:
