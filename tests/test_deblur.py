@@ -165,3 +165,11 @@ def test_a_sharp_card_is_read_once() -> None:
     options = Options(image_steps_off=frozenset({"binarize"}))
     reading = read_side(data, "photo.png", options, engine, side="back")
     assert len(engine.images) == 1 and reading.prepared.undeblurred is None
+
+
+@pytest.mark.parametrize("level", [0, 255, 128])
+def test_a_blank_card_is_returned_unchanged(level: int) -> None:
+    blank = np.full((400, 700), level, np.uint8)
+    assert blur_to_undo(blank) is None and deblur(blank) is blank
+    tiny = np.full((60, 90), level, np.uint8)  # smaller than one analysis tile
+    assert deblur(tiny) is tiny

@@ -112,7 +112,7 @@ def _tile_spectra(gray: np.ndarray) -> list[Spectra]:
     if rows == 0 or cols == 0:
         return []
     per_tile = energy[: rows * TILE, : cols * TILE].reshape(rows, TILE, cols, TILE).sum(axis=(1, 3))
-    best = np.argsort(per_tile, axis=None)[::-1][:TILES]
+    best = [i for i in np.argsort(per_tile, axis=None)[::-1][:TILES] if per_tile.flat[i] > 0]
     window = np.outer(np.hanning(TILE), np.hanning(TILE)).astype(np.float32)
     out = []
     for index in best:
@@ -162,6 +162,8 @@ def _half_width(curve: np.ndarray) -> float:
     if len(below) == 0:
         return float(len(curve) - 1)
     k = int(below[0])
+    if k == 0:  # no gradient at all: nothing correlates, nothing is blurred
+        return 0.0
     before, after = float(curve[k - 1]), float(curve[k])
     return k - 1 + (before - 0.5) / max(before - after, 1e-6)
 
@@ -294,8 +296,12 @@ def blur_to_undo(gray: np.ndarray, scale: float = 1.0) -> Blur | None:
     """The blur worth deconvolving, or None for a card Tesseract reads as it is: only the blur
     beyond a sharp photo's at this scale, so that upscaling's softness is never undone."""
     measured = measure_blur(gray, scale)
+    blur = None
     if measured.smeared():
-        return measured.smear
-    if measured.defocused():
-        return Blur(angle=0.0, length=0.0, sigma=measured.excess / HALF_WIDTH_PER_SIGMA)
-    return None
+        blur = measured.smear
+    elif measured.defocused():
+        blur = Blur(angle=0.0, length=0.0, sigma=measured.excess / HALF_WIDTH_PER_SIGMA)
+    # A blur beyond the longest lag looked at was not measured, only guessed: left alone.
+    if blur is None or blur.length > MAX_LAG or blur.sigma * HALF_WIDTH_PER_SIGMA > MAX_LAG:
+        return None
+    return blur
