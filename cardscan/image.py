@@ -1,7 +1,8 @@
 """The image stage: photo in, a flat, upright, evenly lit grayscale card for Tesseract out.
 
 load (EXIF, HEIC, limits) -> find the card -> flatten it -> orient (0/90/180/270, then fine
-deskew) -> clean (invert dark grounds, flatten the light) at the scale Tesseract reads best.
+deskew) -> clean (invert dark grounds, flatten the light, undo a camera's blur) at the scale
+Tesseract reads best.
 Each step lives in `cardscan.imaging`; this module composes them. Geometry is resolved on a
 small preview, then the full-resolution photo is warped once, straight to the final card.
 """
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field, replace
 import cv2
 import numpy as np
 
-from cardscan.imaging import clean, detect, orient
+from cardscan.imaging import clean, deblur, detect, orient
 from cardscan.imaging.load import MAX_PIXELS, MIN_SIDE, decode, load, load_bytes
 from cardscan.options import Options
 
@@ -24,7 +25,7 @@ __all__ = [
 ]
 
 # The steps that can be switched off (Options.image_steps_off) for eval's on/off table.
-STEPS = ("detect", "orient", "osd", "deskew", "invert", "flatten", "scale", "binarize")
+STEPS = ("detect", "orient", "osd", "deskew", "invert", "flatten", "scale", "sharpen", "binarize")
 
 PREVIEW_LONG_SIDE = 1000  # the card as analysed for orientation, skew and text size
 # levels by which the preview's ground and the final card's may differ (seen: up to 7)
@@ -52,6 +53,9 @@ class PreparedCard:
     skew: float = 0.0  # degrees of fine deskew applied
     x_height: float | None = None  # measured small-text x-height in the final image
     fallback: bool = False  # the pipeline kept a second reading (turned, or the whole photo)
+    # the card as it was before the deblurring step changed it (None: the step left it as is),
+    # for the pipeline to keep whichever of the two Tesseract reads better
+    undeblurred: np.ndarray | None = None
 
 
 def to_gray(image: np.ndarray) -> np.ndarray:
@@ -143,10 +147,13 @@ def prepare(
         card = clean.flatten_light(card, TARGET_X_HEIGHT)
         if keep_steps:
             steps["4-flattened"] = card
+    undeblurred = None
     if "sharpen" not in off:
-        card = clean.sharpen_if_blurred(card, TARGET_X_HEIGHT)
+        deblurred = deblur.deblur(card, s)
+        if deblurred is not card:
+            undeblurred, card = card, deblurred
         if keep_steps:
-            steps["4b-sharpened"] = card
+            steps["4b-deblurred"] = card
     if "binarize" not in off:
         card = clean.binarize(card)
         if keep_steps:
@@ -159,7 +166,7 @@ def prepare(
     return PreparedCard(
         image=card, corners=corners, rotation=rotation, steps=steps, found=found,
         orientation_by=orientation_by, skew=skew,
-        x_height=None if measured is None else measured * s,
+        x_height=None if measured is None else measured * s, undeblurred=undeblurred,
     )
 
 
@@ -172,9 +179,12 @@ def turn(prepared: PreparedCard, rotation: int) -> PreparedCard:
         corners = [list(c) for c in np.roll(np.array(corners), -quarter, axis=0).tolist()]
     card = np.ascontiguousarray(np.rot90(prepared.image, quarter))
     steps = {**prepared.steps, "9-ocr-input": card} if prepared.steps else {}
+    undeblurred = prepared.undeblurred
+    if undeblurred is not None:
+        undeblurred = np.ascontiguousarray(np.rot90(undeblurred, quarter))
     return replace(
         prepared, image=card, corners=corners, rotation=(prepared.rotation + 90 * quarter) % 360,
-        steps=steps,
+        steps=steps, undeblurred=undeblurred,
     )
 
 

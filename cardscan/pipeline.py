@@ -94,11 +94,14 @@ def read_side(
             photo, keep_steps=options.debug_dir is not None, options=options,
             orientation=(lambda card: osd(card, options)) if osd is not None else None,
         )
-    ocr_page = engine.read(prepared.image, options)
-    if side == "front" and reads_poorly(ocr_page):
-        # Its readings count as "ocr"; "fallback" is the rest (turning, the whole photo's image stage).
-        with timer.stage("fallback"):
-            ocr_page, prepared = _reread_poor_front(photo, ocr_page, prepared, options, engine)
+    ocr_page, prepared = _read_prepared(photo, prepared, options, engine, timer, side)
+    if prepared.undeblurred is not None:
+        # A deblurred card is read as it was too, and the reading Tesseract is surer of kept: a
+        # deconvolution that rang, or undid a softness the photo did not have, shows there.
+        plain = replace(prepared, image=prepared.undeblurred, undeblurred=None)
+        plain_page, plain = _read_prepared(photo, plain, options, engine, timer, side)
+        if reading_score(plain_page) > reading_score(ocr_page):
+            ocr_page, prepared = plain_page, plain
     if side == "front" and options.psm != SPARSE_PSM:
         with timer.stage("fallback"):
             ocr_page = _mend_poor_lines(ocr_page, prepared.image, options, engine)
@@ -107,6 +110,19 @@ def read_side(
     with timer.stage("qr"):
         qr = decode_qr(photo) if side == "front" else []
     return SideReading(page=ocr_page, prepared=prepared, qr=qr)
+
+
+def _read_prepared(
+    photo: np.ndarray, prepared: image.PreparedCard, options: Options, engine: OcrEngine, timer: Timer,
+    side: str,
+) -> tuple[OcrPage, image.PreparedCard]:
+    """The prepared card's reading, with a poorly read front's second tries."""
+    ocr_page = engine.read(prepared.image, options)
+    if side == "front" and reads_poorly(ocr_page):
+        # Its readings count as "ocr"; "fallback" is the rest (turning, the whole photo's image stage).
+        with timer.stage("fallback"):
+            ocr_page, prepared = _reread_poor_front(photo, ocr_page, prepared, options, engine)
+    return ocr_page, prepared
 
 
 # A front whose reading has fewer confident characters than this (a name and a phone number

@@ -11,7 +11,7 @@ def test_each_row_flips_exactly_one_step_from_the_shipped_configuration() -> Non
     shipped = rows[0][1]
     flipped = [next(iter(off ^ shipped)) for _, off in rows[1:] if len(off ^ shipped) == 1]
     assert len(flipped) == len(rows) - 1  # every other row differs by exactly one step
-    assert set(flipped) == set(STEPS) | {"sharpen"}
+    assert set(flipped) == set(STEPS)
 
 
 def test_markdown_shows_every_row() -> None:

@@ -173,18 +173,3 @@ def _percentiles(levels: np.ndarray, *qs: float) -> tuple[float, ...]:
             return tuple(float(v) for v in np.percentile(levels, qs))
         out.append(float(around[0]))
     return tuple(out)
-
-
-# Below this variance of the Laplacian a card at Tesseract's x-height is smeared (a shaking
-# hand, a lens that missed focus); sharp photos, even low-resolution ones, measure 30 and up.
-BLURRED_BELOW = 30.0
-
-
-def sharpen_if_blurred(gray: np.ndarray, x_height: float = 24.0) -> np.ndarray:
-    """Unsharp-mask a blurred card so its strokes separate again; a sharp card is returned as is."""
-    if float(cv2.Laplacian(gray, cv2.CV_32F).var()) >= BLURRED_BELOW:
-        return gray
-    sigma = max(1.0, x_height / 10.0)
-    soft = cv2.GaussianBlur(gray, (0, 0), sigma)
-    return cv2.addWeighted(gray, 2.0, soft, -1.0, 0)
-

@@ -1,0 +1,175 @@
+"""Motion blur and missed focus are measured and undone; a sharp card, native or upscaled, is
+left exactly as it is."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from cardscan.imaging.deblur import blur_kernel, blur_to_undo, deblur, measure_blur, sharp_reach
+from cardscan.model import OcrPage, OcrWord
+from cardscan.ocr import FakeEngine
+from cardscan.options import Options
+from cardscan.pipeline import read_side
+
+
+def text_card() -> np.ndarray:
+    """A sharp card as a phone photographs it: anti-aliased print, a little lens softness."""
+    card = np.full((640, 1100), 245, np.uint8)
+    lines = ("Jane Q. Doe", "Head of People, Acme", "T: (415) 555-0132", "jane.doe@acme.com",
+             "www.example-co.com", "12 Main Street, Springfield")
+    for row, text in enumerate(lines):
+        font = cv2.FONT_HERSHEY_SIMPLEX if row % 2 else cv2.FONT_HERSHEY_TRIPLEX
+        cv2.putText(card, text, (30, 80 + 95 * row), font, 1.4, 30, 3, cv2.LINE_AA)
+    return cv2.GaussianBlur(card, (0, 0), 0.6)
+
+
+def with_noise(image: np.ndarray, seed: int = 7) -> np.ndarray:
+    noise = np.random.default_rng(seed).normal(0, 1.5, image.shape)
+    return np.clip(image.astype(np.float32) + noise, 0, 255).astype(np.uint8)
+
+
+def smeared(card: np.ndarray, length: int, angle: float) -> np.ndarray:
+    """The card smeared by `length` pixels at `angle` degrees, with a little sensor noise."""
+    line = np.zeros((length, length), np.float32)
+    line[length // 2, :] = 1
+    turn = cv2.getRotationMatrix2D((length / 2 - 0.5, length / 2 - 0.5), angle, 1.0)
+    kernel = cv2.warpAffine(line, turn, (length, length))
+    return with_noise(cv2.filter2D(card.astype(np.float32), -1, kernel / kernel.sum()))
+
+
+def defocused(card: np.ndarray, sigma: float) -> np.ndarray:
+    return with_noise(cv2.GaussianBlur(card.astype(np.float32), (0, 0), sigma))
+
+
+def error(image: np.ndarray, original: np.ndarray) -> float:
+    return float(np.mean((image.astype(np.float32) - original) ** 2))
+
+
+def reach(image: np.ndarray) -> float:
+    """How far the card's edges spread, on average over directions (pixels)."""
+    return float(measure_blur(image).widths.mean())
+
+
+@pytest.mark.parametrize(("length", "angle"), [(9, 0), (11, 0), (11, 150), (7, 30), (9, 100), (7, 60)])
+def test_the_smear_is_measured(length: int, angle: float) -> None:
+    measured = measure_blur(smeared(text_card(), length, angle))
+    assert measured.smeared()
+    assert abs((measured.smear.angle - angle + 90) % 180 - 90) <= 12
+    assert abs(measured.smear.length - length) <= 1.5
+
+
+@pytest.mark.parametrize(("length", "angle"), [(9, 0), (7, 30), (11, 0), (9, 100), (11, 150)])
+def test_a_smeared_card_comes_closer_to_the_original(length: int, angle: float) -> None:
+    card = text_card()
+    blurred = smeared(card, length, angle)
+    assert blur_to_undo(blurred) is not None
+    restored = deblur(blurred)
+    assert restored.dtype == np.uint8 and restored.shape == blurred.shape
+    assert error(restored, card) < 0.8 * error(blurred, card)
+    # measurably sharper: the smear's direction reaches much less far
+    assert measure_blur(restored).widths.max() < measure_blur(blurred).widths.max() - 0.5
+
+
+@pytest.mark.parametrize("sigma", [1.5, 2.5])
+def test_a_defocused_card_comes_closer_to_the_original(sigma: float) -> None:
+    card = text_card()
+    blurred = defocused(card, sigma)
+    blur = blur_to_undo(blurred)
+    assert blur is not None and blur.length == 0
+    # only the blur beyond the sharp card's own softness is undone
+    assert sigma * 0.6 < blur.sigma < sigma * 1.15
+    restored = deblur(blurred)
+    assert error(restored, card) < 0.8 * error(blurred, card)
+    assert reach(restored) < reach(blurred) - 0.15  # measurably sharper
+
+
+def test_a_sharp_card_is_returned_unchanged() -> None:
+    card = with_noise(text_card())
+    before = card.copy()
+    assert blur_to_undo(card) is None
+    assert deblur(card) is card and np.array_equal(card, before)
+
+
+@pytest.mark.parametrize("factor", [2.0, 2.5])
+def test_a_sharp_card_upscaled_is_returned_unchanged(factor: float) -> None:
+    # A small photo (a little lens softness at its own resolution) that the image stage
+    # enlarges to Tesseract's x-height: its edges reach far enough to pass for a blurred
+    # native card, but that is the upscaling, not a blur of the photo.
+    small = cv2.resize(text_card(), None, fx=1 / factor, fy=1 / factor, interpolation=cv2.INTER_AREA)
+    small = with_noise(cv2.GaussianBlur(small, (0, 0), 0.8))
+    upscaled = cv2.resize(small, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+    assert blur_to_undo(upscaled, 1.0) is not None  # judged as if native: blurred
+    assert blur_to_undo(upscaled, factor) is None  # judged at its scale: sharp
+    before = upscaled.copy()
+    out = deblur(upscaled, factor)
+    assert out is upscaled and np.array_equal(out, before)
+
+
+def test_a_blurred_photo_upscaled_is_still_deblurred() -> None:
+    card = text_card()
+    blurred = cv2.resize(defocused(card, 2.2), None, fx=1.5, fy=1.5, interpolation=cv2.INTER_CUBIC)
+    assert blur_to_undo(blurred, 1.5) is not None
+
+
+def test_a_sharp_card_reaches_further_the_more_it_is_upscaled() -> None:
+    assert sharp_reach(0.5) < sharp_reach(1.0) < sharp_reach(2.0)
+    # the photo's own softness grows with the scale, on top of sampling's: reach^2 = a^2 + (b s)^2
+    floor = sharp_reach(0.0) ** 2
+    assert sharp_reach(2.0) ** 2 - floor == pytest.approx(4 * (sharp_reach(1.0) ** 2 - floor))
+
+
+def test_the_kernel_is_a_normalised_line_along_its_angle() -> None:
+    kernel = blur_kernel(0.0, 9.0, 0.0)
+    assert kernel.sum() == pytest.approx(1.0, abs=1e-5)
+    centre = kernel.shape[0] // 2
+    assert kernel[centre].sum() > 0.75 and kernel[centre - 2].sum() == 0  # horizontal
+
+
+class ScoresReadings(FakeEngine):
+    """Reads every image as one word, as sure of it as `confidences` says, in turn."""
+
+    def __init__(self, *confidences: float) -> None:
+        super().__init__()
+        self.confidences = list(confidences)
+        self.images: list[np.ndarray] = []
+
+    def read(self, image: np.ndarray, options: Options) -> OcrPage:
+        self.images.append(image)
+        conf = self.confidences[min(len(self.images), len(self.confidences)) - 1]
+        words = [OcrWord("Springfield", 10, 10, 200, 30, conf, block=1, paragraph=1, line=1)]
+        return OcrPage(words=words, width=image.shape[1], height=image.shape[0])
+
+
+@pytest.mark.parametrize(("confidences", "kept"), [((95.0, 70.0), "deblurred"), ((70.0, 95.0), "as it was")])
+def test_the_reading_tesseract_is_surer_of_is_kept(confidences: tuple[float, float], kept: str) -> None:
+    photo = cv2.copyMakeBorder(smeared(text_card(), 11, 30), 40, 40, 40, 40, cv2.BORDER_CONSTANT, value=90)
+    data = cv2.imencode(".png", photo)[1].tobytes()
+    options = Options(image_steps_off=frozenset({"binarize"}))
+    engine = ScoresReadings(*confidences)
+    reading = read_side(data, "photo.png", options, engine, side="back")
+    deblurred, plain = engine.images  # the deblurred card is read first, then as it was
+    assert not np.array_equal(deblurred, plain)
+    if kept == "deblurred":
+        assert reading.prepared.image is deblurred and reading.prepared.undeblurred is plain
+    else:
+        assert reading.prepared.image is plain and reading.prepared.undeblurred is None
+    assert reading.page.words[0].conf == 95.0
+
+
+def test_a_sharp_card_is_read_once() -> None:
+    photo = cv2.copyMakeBorder(with_noise(text_card()), 40, 40, 40, 40, cv2.BORDER_CONSTANT, value=90)
+    data = cv2.imencode(".png", photo)[1].tobytes()
+    engine = ScoresReadings(95.0)
+    options = Options(image_steps_off=frozenset({"binarize"}))
+    reading = read_side(data, "photo.png", options, engine, side="back")
+    assert len(engine.images) == 1 and reading.prepared.undeblurred is None
+
+
+@pytest.mark.parametrize("level", [0, 255, 128])
+def test_a_blank_card_is_returned_unchanged(level: int) -> None:
+    blank = np.full((400, 700), level, np.uint8)
+    assert blur_to_undo(blank) is None and deblur(blank) is blank
+    tiny = np.full((60, 90), level, np.uint8)  # smaller than one analysis tile
+    assert deblur(tiny) is tiny
