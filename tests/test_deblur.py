@@ -7,6 +7,7 @@ import cv2
 import numpy as np
 import pytest
 
+from cardscan.imaging import deblur as module
 from cardscan.imaging.deblur import blur_kernel, blur_to_undo, deblur, measure_blur, sharp_reach
 from cardscan.model import OcrPage, OcrWord
 from cardscan.ocr import FakeEngine
@@ -173,3 +174,66 @@ def test_a_blank_card_is_returned_unchanged(level: int) -> None:
     assert blur_to_undo(blank) is None and deblur(blank) is blank
     tiny = np.full((60, 90), level, np.uint8)  # smaller than one analysis tile
     assert deblur(tiny) is tiny
+
+
+# The quick check: a sharp card is found sharp from the single-precision reach alone; a blurred
+# one is always measured in full.
+
+
+def test_a_sharp_card_is_found_sharp_without_the_full_measurement(monkeypatch: pytest.MonkeyPatch) -> None:
+    def full_measurement(*_: object) -> None:
+        raise AssertionError("measured in full")
+
+    monkeypatch.setattr(module, "_measure", full_measurement)
+    card = with_noise(text_card())
+    assert blur_to_undo(card) is None and deblur(card) is card
+    upscaled = cv2.resize(card, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
+    assert blur_to_undo(upscaled, 2.0) is None
+
+
+@pytest.mark.parametrize("blurred", [
+    smeared(text_card(), 9, 0), smeared(text_card(), 7, 30), smeared(text_card(), 7, 60),
+    defocused(text_card(), 1.5), defocused(text_card(), 2.5),
+])
+def test_a_blurred_card_is_never_passed_by_the_quick_check(blurred: np.ndarray) -> None:
+    tiles = module._edge_tiles(blurred)
+    assert not module._surely_sharp(tiles, 1.0)
+    assert blur_to_undo(blurred) is not None and deblur(blurred) is not blurred
+
+
+@pytest.mark.parametrize("image", [
+    with_noise(text_card()), smeared(text_card(), 11, 150), defocused(text_card(), 2.5),
+    cv2.resize(with_noise(text_card()), None, fx=2.5, fy=2.5, interpolation=cv2.INTER_CUBIC),
+])
+def test_the_quick_reach_is_the_full_one_far_within_the_margin(image: np.ndarray) -> None:
+    tiles = module._edge_tiles(image)
+    quick, _ = module._quick_reach(tiles)
+    full = module._reach(tiles)
+    difference = np.abs(module._half_widths(quick) - module._half_widths(full)).max()
+    assert difference < 1e-3 * module.QUICK_MARGIN
+
+
+def test_the_smear_direction_is_lstsqs_best_fit() -> None:
+    def every_fit(widths: np.ndarray) -> int:  # the plain search the fast one must reproduce
+        phis = np.pi * np.arange(module.ANGLES) / module.ANGLES
+        squared = widths.astype(np.float64) ** 2
+        best, best_residual = 0, np.inf
+        for index in range(module.ANGLES):
+            columns = [np.ones(module.ANGLES), np.cos(phis - phis[index]) ** 2, np.cos(4 * phis)]
+            design = np.stack(columns, axis=1)
+            coef, residual, *_ = np.linalg.lstsq(design, squared, rcond=None)
+            error = float(residual[0]) if len(residual) else 0.0
+            if coef[1] > 0 and error < best_residual:
+                best, best_residual = index, error
+        return best
+
+    assert all(np.linalg.matrix_rank(design) == 3 for design in module._DESIGNS)
+    rng = np.random.default_rng(3)
+    phis = np.pi * np.arange(module.ANGLES) / module.ANGLES
+    cases = [np.zeros(module.ANGLES), np.full(module.ANGLES, 1.7), rng.uniform(0, 24, module.ANGLES)]
+    for _ in range(40):
+        smear = np.sqrt(rng.uniform(1, 4) + rng.uniform(0, 30) * np.cos(phis - rng.uniform(0, np.pi)) ** 2)
+        cases.append(smear + rng.normal(0, 0.05, module.ANGLES))
+    cases.append(measure_blur(smeared(text_card(), 9, 100)).widths)
+    for widths in cases:
+        assert module._smear_direction(widths) == every_fit(widths)
