@@ -83,6 +83,9 @@ def test_bench_writes_every_figure(
         assert cardscan["cards_per_s"] == pytest.approx(2 / cardscan["seconds"])
         assert cardscan["cpu_seconds"] > 0
         assert 10 < cardscan["peak_mb_per_worker"] < 5000
+        # the kernel's high-water mark is at least what the sampler saw
+        assert cardscan["peak_mb_maxrss"] >= cardscan["peak_mb_largest_process"] - 1
+        assert tesseract["peak_mb_maxrss"] > 10
         assert cardscan["memory_samples"] >= 1
         assert tesseract["exit_code"] == 0 and tesseract["env"] == {"OMP_THREAD_LIMIT": "1"}
         assert tesseract["images_per_s"] > 0 and tesseract["peak_mb_per_worker"] > 0

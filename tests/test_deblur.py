@@ -237,3 +237,32 @@ def test_the_smear_direction_is_lstsqs_best_fit() -> None:
     cases.append(measure_blur(smeared(text_card(), 9, 100)).widths)
     for widths in cases:
         assert module._smear_direction(widths) == every_fit(widths)
+
+
+def test_wiener_in_strips_equals_the_whole_spectrum_filter_bit_for_bit() -> None:
+    # The strips only bound the memory: the filter, element by element, is the textbook one.
+    rng = np.random.default_rng(3)
+    gray = rng.integers(0, 256, (301, 517), dtype=np.uint8)  # more rows than one strip holds
+    kernel = blur_kernel(30.0, 9.0, 1.0)
+    radius = max(kernel.shape) // 2 + 2
+    ph = cv2.getOptimalDFTSize(gray.shape[0] + 2 * radius)
+    pw = cv2.getOptimalDFTSize(gray.shape[1] + 2 * radius)
+    top, left = (ph - gray.shape[0]) // 2, (pw - gray.shape[1]) // 2
+    padded = cv2.copyMakeBorder(gray, top, ph - gray.shape[0] - top, left, pw - gray.shape[1] - left,
+                                cv2.BORDER_REFLECT).astype(np.float32)
+    psf = np.zeros((ph, pw), np.float32)
+    kh, kw = kernel.shape
+    psf[:kh, :kw] = kernel
+    psf = np.roll(psf, (-(kh // 2), -(kw // 2)), axis=(0, 1))
+    i_f = cv2.dft(padded, flags=cv2.DFT_COMPLEX_OUTPUT)
+    k_f = cv2.dft(psf, flags=cv2.DFT_COMPLEX_OUTPUT)
+    wy = 2 * np.pi * np.fft.fftfreq(ph).astype(np.float32)
+    wx = 2 * np.pi * np.fft.fftfreq(pw).astype(np.float32)
+    laplacian = (4 - 2 * np.cos(wy))[:, None] - 2 * np.cos(wx)[None, :]
+    power = k_f[..., 0] ** 2 + k_f[..., 1] ** 2 + module.SMOOTHNESS * laplacian**2
+    re = (k_f[..., 0] * i_f[..., 0] + k_f[..., 1] * i_f[..., 1]) / power
+    im = (k_f[..., 0] * i_f[..., 1] - k_f[..., 1] * i_f[..., 0]) / power
+    restored = cv2.idft(np.dstack([re, im]), flags=cv2.DFT_REAL_OUTPUT | cv2.DFT_SCALE)
+    crop = restored[top: top + gray.shape[0], left: left + gray.shape[1]]
+    expected = np.clip(crop, 0, 255).astype(np.uint8)
+    assert np.array_equal(module.wiener(gray, kernel), expected)

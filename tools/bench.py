@@ -326,10 +326,15 @@ class Timed:
     returncode: int
     stderr: str
     sampler: TreeSampler
+    maxrss_mb: float | None = None  # the kernel's peak RSS of the largest process of the tree
 
 
 def run_timed(cmd: Sequence[str], env: dict[str, str], stdin: bytes | None, interval: float) -> Timed:
-    """Run a command with its output discarded; wall time, CPU time of its tree and its RSS."""
+    """Run a command with its output discarded; wall time, CPU time of its tree and its RSS.
+
+    The peak is read twice: sampled (per process, per worker, the whole tree's PSS) and as the
+    kernel keeps it (wait4's ru_maxrss: the largest process of the tree, its true high-water
+    mark, which a sampler can miss when a peak lasts less than its interval)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(
@@ -337,12 +342,27 @@ def run_timed(cmd: Sequence[str], env: dict[str, str], stdin: bytes | None, inte
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
     )
     with TreeSampler(proc.pid, interval) as sampler:
-        _, err = proc.communicate(stdin)
+        if stdin is not None:
+            assert proc.stdin is not None
+            feeder = threading.Thread(target=_feed, args=(proc.stdin, stdin), daemon=True)
+            feeder.start()
+        assert proc.stderr is not None
+        err = proc.stderr.read()
+        proc.stderr.close()
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
         wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     # Children are counted once reaped: the pool's workers, pytesseract's and xargs' tesseracts all are.
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Timed(wall, cpu, proc.returncode, err.decode("utf-8", "replace"), sampler)
+    return Timed(wall, cpu, proc.returncode, err.decode("utf-8", "replace"), sampler, usage.ru_maxrss / 1024)
+
+
+def _feed(pipe: Any, data: bytes) -> None:
+    with suppress(BrokenPipeError):
+        pipe.write(data)
+    with suppress(BrokenPipeError, OSError):
+        pipe.close()
 
 
 def clean_env() -> dict[str, str]:
@@ -402,6 +422,7 @@ def run_cardscan(photos: Photos, workers: int, engine: str, tmp: Path, interval:
         "peak_mb_tesseract_process": timed.sampler.process_peak_mb(tesseract=True) or None,
         "peak_mb_python_process": timed.sampler.process_peak_mb(tesseract=False),
         "peak_mb_largest_process": timed.sampler.largest_process_mb(),
+        "peak_mb_maxrss": timed.maxrss_mb,
         "peak_mb_total": timed.sampler.peak_tree / MB,
         "peak_mb_total_pss": (timed.sampler.peak_tree_pss / MB) or None,
         "memory_samples": timed.sampler.samples,
@@ -432,6 +453,7 @@ def run_tesseract(
         "cpu_s_per_image": timed.cpu / n_images,
         "exit_code": timed.returncode,  # xargs: 123 when some tesseract failed
         "peak_mb_per_worker": timed.sampler.process_peak_mb(tesseract=True),
+        "peak_mb_maxrss": timed.maxrss_mb,  # the largest process: a tesseract (or xargs)
         "memory_samples": timed.sampler.samples,
     }
 
@@ -597,7 +619,8 @@ def best(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """The fastest of repeated runs (timeit's rule: slower ones measured the neighbours), with
     the largest memory peak of them all."""
     fastest = dict(min(runs, key=lambda r: r["seconds"]))
-    for key in ("peak_mb_per_worker", "peak_mb_coordinator", "peak_mb_largest_process", "peak_mb_total_pss"):
+    for key in ("peak_mb_per_worker", "peak_mb_coordinator", "peak_mb_largest_process", "peak_mb_total_pss",
+                "peak_mb_maxrss"):
         peaks = [r[key] for r in runs if r.get(key) is not None]
         if peaks:
             fastest[key] = max(peaks)
@@ -619,7 +642,8 @@ def acceptance(rows: list[dict[str, Any]], stages: dict[str, Any] | None) -> lis
                            "value": row["scaling"], "target": f">= {target}",
                            "met": row["scaling"] >= target})
         # The coordinator counts too: it loads the model the workers then share.
-        peak = row["cardscan"]["peak_mb_largest_process"]
+        # The kernel's high-water mark where there is one: the sampler can miss a short peak.
+        peak = row["cardscan"].get("peak_mb_maxrss") or row["cardscan"]["peak_mb_largest_process"]
         checks.append({"check": "peak MB per worker (or coordinator)", "workers": n,
                        "value": peak, "target": f"<= {TARGET_PEAK_MB:g}", "met": peak <= TARGET_PEAK_MB})
     if stages is not None:

@@ -52,6 +52,7 @@ MAX_SMEAR_PER_REACH = 4.5
 # The deconvolution's regularisation (weight of the Laplacian's power): higher rings and
 # amplifies noise less, and restores less.
 SMOOTHNESS = 0.03
+WIENER_ROWS = 128  # rows of the spectrum filtered at a time (memory, not results)
 # an edge blurred by a Gaussian of sigma has a gradient autocorrelation of half-width 1.665 sigma
 HALF_WIDTH_PER_SIGMA = 1.665
 # Most cards are sharp, and the image stage asks of every one: the reach is first measured in
@@ -367,7 +368,10 @@ def _measure(tiles: Tiles, scale: float) -> Measurement:
 def wiener(gray: np.ndarray, kernel: np.ndarray, smoothness: float = SMOOTHNESS) -> np.ndarray:
     """Deconvolve `gray` by `kernel`: a Wiener filter whose noise term grows with frequency as
     the Laplacian's power (constrained least squares), so the ground's brightness and the
-    coarse shapes pass unchanged and only the fine detail the blur erased is held back."""
+    coarse shapes pass unchanged and only the fine detail the blur erased is held back.
+
+    The filter is applied over the card's spectrum in place, a strip of rows at a time: a card
+    upscaled to 2600 px has spectra of ~25 MB each, and a worker must stay under 300 MB."""
     radius = max(kernel.shape) // 2 + 2
     height, width = gray.shape[:2]
     # Mirror the card outwards so the FFT's wrap-around meets no edge that would ring inwards.
@@ -377,20 +381,31 @@ def wiener(gray: np.ndarray, kernel: np.ndarray, smoothness: float = SMOOTHNESS)
     padded = cv2.copyMakeBorder(
         gray, top, padded_h - height - top, left, padded_w - width - left, cv2.BORDER_REFLECT,
     ).astype(np.float32)
+    image_f = cv2.dft(padded, flags=cv2.DFT_COMPLEX_OUTPUT)
+    del padded
     psf = np.zeros((padded_h, padded_w), np.float32)
     kh, kw = kernel.shape
-    psf[:kh, :kw] = kernel
-    psf = np.roll(psf, (-(kh // 2), -(kw // 2)), axis=(0, 1))  # centred on pixel (0, 0)
-    image_f = cv2.dft(padded, flags=cv2.DFT_COMPLEX_OUTPUT)
+    # the kernel centred on pixel (0, 0), wrapping round the edges
+    psf[np.ix_((np.arange(kh) - kh // 2) % padded_h, (np.arange(kw) - kw // 2) % padded_w)] = kernel
     psf_f = cv2.dft(psf, flags=cv2.DFT_COMPLEX_OUTPUT)
+    del psf
     wy = 2 * np.pi * np.fft.fftfreq(padded_h).astype(np.float32)
-    wx = 2 * np.pi * np.fft.fftfreq(padded_w).astype(np.float32)
-    laplacian = (4 - 2 * np.cos(wy))[:, None] - 2 * np.cos(wx)[None, :]
-    power = psf_f[..., 0] ** 2 + psf_f[..., 1] ** 2 + smoothness * laplacian**2
-    # conj(K) * I / (|K|^2 + smoothness |L|^2), on (re, im) pairs
-    re = (psf_f[..., 0] * image_f[..., 0] + psf_f[..., 1] * image_f[..., 1]) / power
-    im = (psf_f[..., 0] * image_f[..., 1] - psf_f[..., 1] * image_f[..., 0]) / power
-    restored = cv2.idft(np.dstack([re, im]), flags=cv2.DFT_REAL_OUTPUT | cv2.DFT_SCALE)
+    across = (2 * np.cos(2 * np.pi * np.fft.fftfreq(padded_w).astype(np.float32)))[None, :]
+    # conj(K) * I / (|K|^2 + smoothness |L|^2), on (re, im) pairs, written over I a strip of rows
+    # at a time (element by element, so the strips change nothing but the memory held)
+    for start in range(0, padded_h, WIENER_ROWS):
+        rows = slice(start, start + WIENER_ROWS)
+        k_re, k_im = psf_f[rows, :, 0], psf_f[rows, :, 1]
+        i_re, i_im = image_f[rows, :, 0], image_f[rows, :, 1]
+        laplacian = (4 - 2 * np.cos(wy[rows]))[:, None] - across
+        power = k_re**2 + k_im**2 + smoothness * laplacian**2
+        re = (k_re * i_re + k_im * i_im) / power
+        im = (k_re * i_im - k_im * i_re) / power
+        i_re[...] = re
+        i_im[...] = im
+    del psf_f
+    restored = cv2.idft(image_f, flags=cv2.DFT_REAL_OUTPUT | cv2.DFT_SCALE)
+    del image_f
     out = restored[top : top + height, left : left + width]
     return np.clip(out, 0, 255).astype(np.uint8)
 
