@@ -231,8 +231,8 @@ def _surely_sharp(tiles: Tiles, scale: float) -> bool:
     excess = _excess(float(widths.mean()), sharp_reach(scale))
     spread = float(widths.max() - widths.min())
     return (
-        excess < max(DEFOCUS_EXCESS, NATIVE_EXCESS * scale) - QUICK_MARGIN
-        and spread < max(MIN_ANISOTROPY, NATIVE_ANISOTROPY * scale) - QUICK_MARGIN
+        excess < defocus_threshold(scale) - QUICK_MARGIN
+        and spread < anisotropy_threshold(scale) - QUICK_MARGIN
     )
 
 
@@ -300,6 +300,16 @@ def sharp_reach(scale: float) -> float:
     return float(np.hypot(SHARP_FLOOR, SHARP_PER_PIXEL * scale))
 
 
+def defocus_threshold(scale: float) -> float:
+    """The excess reach (final card pixels) from which a card at `scale` is out of focus."""
+    return max(DEFOCUS_EXCESS, NATIVE_EXCESS * scale)
+
+
+def anisotropy_threshold(scale: float) -> float:
+    """The anisotropy (final card pixels) from which a card at `scale` may be smeared."""
+    return max(MIN_ANISOTROPY, NATIVE_ANISOTROPY * scale)
+
+
 def _excess(reach: float, expected: float) -> float:
     """The reach beyond a sharp card's, as blurs add: in quadrature."""
     return float(np.sqrt(max(reach**2 - expected**2, 0.0)))
@@ -327,16 +337,14 @@ class Measurement:
 
     def smeared(self) -> bool:
         return (
-            self.anisotropy >= MIN_ANISOTROPY
-            and self.anisotropy >= NATIVE_ANISOTROPY * self.scale
+            self.anisotropy >= anisotropy_threshold(self.scale)
             and self.smear.length >= MIN_SMEAR * self.scale
             and self.dip <= SMEAR_DIP
             and self.smear.length <= MAX_SMEAR_PER_REACH * float(self.widths.max())
         )
 
     def defocused(self) -> bool:
-        excess = self.excess
-        return excess >= DEFOCUS_EXCESS and excess >= NATIVE_EXCESS * self.scale
+        return self.excess >= defocus_threshold(self.scale)
 
 
 def measure_blur(gray: np.ndarray, scale: float = 1.0) -> Measurement:
