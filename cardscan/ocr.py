@@ -160,17 +160,12 @@ def mend_lines(words: list[OcrWord], poor: list[OcrLine], sparse: list[OcrWord])
     taken = {id(w) for w in sparse if any(_holds_centre(k, w) for k in kept)}
     for line in poor:
         pad = line.height // 3
-        inside = [
-            w for w in sparse
-            if id(w) not in taken
-            and line.left - pad <= w.left + w.width / 2 <= line.right + pad
-            and line.top - pad <= w.top + w.height / 2 <= line.bottom + pad
-        ]
+        inside = [w for w in sparse if id(w) not in taken and _holds_centre(line, w, pad)]
         if not inside or OcrLine(inside).conf < line.conf + MEND_MARGIN:
             continue
         if len(group_lines(inside)) < 2:
             continue  # the same line read another way, not two lines the first reading joined
-        if any(_letters(inside, sure) < _letters(line.words, sure) for sure in (False, True)):
+        if any(letters(inside, sure) < letters(line.words, sure) for sure in (False, True)):
             continue  # it lost text
         blocks: dict[int, int] = {}
         for w in inside:
@@ -184,12 +179,13 @@ def mend_lines(words: list[OcrWord], poor: list[OcrLine], sparse: list[OcrWord])
     return [w for w in words if id(w) not in replaced] + added
 
 
-def _holds_centre(box: OcrWord, word: OcrWord) -> bool:
+def _holds_centre(box: OcrWord | OcrLine, word: OcrWord, pad: int = 0) -> bool:
+    """Whether `word`'s centre lies in `box` grown by `pad` pixels each way."""
     x, y = word.left + word.width / 2, word.top + word.height / 2
-    return box.left <= x <= box.right and box.top <= y <= box.bottom
+    return box.left - pad <= x <= box.right + pad and box.top - pad <= y <= box.bottom + pad
 
 
-def _letters(words: list[OcrWord], sure: bool = False) -> int:
+def letters(words: list[OcrWord], sure: bool = False) -> int:
     """Letters and digits in the words (only those read confidently, with `sure`)."""
     return sum(sum(ch.isalnum() for ch in w.text) for w in words if not sure or w.conf >= CONFIDENT_WORD)
 

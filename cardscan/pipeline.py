@@ -17,7 +17,7 @@ from cardscan.cards import read_sidecar
 from cardscan.errors import InputError
 from cardscan.followups import set_dates
 from cardscan.model import Card, CardResult, Contact, OcrPage, image_id, path_text
-from cardscan.ocr import CONFIDENT_WORD, OcrEngine, drop_noise, get_engine, mend_lines, poor_lines
+from cardscan.ocr import OcrEngine, drop_noise, get_engine, letters, mend_lines, poor_lines
 from cardscan.options import SPARSE_PSM, Options
 from cardscan.parse import parse_contact
 from cardscan.parse.notes import drop_repeats, join_notes
@@ -137,9 +137,7 @@ WHOLE_PHOTO_MARGIN = 1.5
 
 def confident_chars(page: OcrPage) -> int:
     """Letters and digits in the words Tesseract is sure of: how much text a reading found."""
-    return sum(
-        sum(ch.isalnum() for ch in word.text) for word in page.words if word.conf >= CONFIDENT_WORD
-    )
+    return letters(page.words, sure=True)
 
 
 def reading_score(page: OcrPage) -> float:
