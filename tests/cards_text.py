@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import numpy as np
+
 from cardscan.model import OcrPage, OcrWord
+from cardscan.options import Options
 
 
 def page(
@@ -25,3 +30,22 @@ def page(
             left += word_width + height // 3
         top += int(height * 1.5)
     return OcrPage(words=words, width=width, height=max(600, top + 20))
+
+
+class PsmEngine:
+    """A fake OCR engine whose words depend only on the page segmentation mode it is asked to
+    read with (`words(psm)`); it notes the modes it was asked for, and has no OSD opinion."""
+
+    name = "by-psm"
+
+    def __init__(self, words: Callable[[int], list[OcrWord]]) -> None:
+        self.words = words
+        self.psms: list[int] = []
+
+    def read(self, image: np.ndarray, options: Options) -> OcrPage:
+        self.psms.append(options.psm)
+        height, width = image.shape[:2]
+        return OcrPage(words=list(self.words(options.psm)), width=width, height=height)
+
+    def orientation(self, image: np.ndarray, options: Options) -> int | None:
+        return None

@@ -11,39 +11,20 @@ import numpy as np
 from cardscan import pipeline
 from cardscan.model import Card, OcrPage, OcrWord
 from cardscan.options import SPARSE_PSM, Options
+from tests.cards_text import PsmEngine
 
 WORDS = ["Jane", "Doughty", "jane.doughty@example.org", "+1", "415", "555", "0132"]
+GOOD = [OcrWord(text=t, left=20 + 60 * i, top=20, width=50, height=20, conf=93.0, block=1,
+                paragraph=1, line=1) for i, t in enumerate(WORDS)]
 
 
-def good_page(width: int, height: int) -> OcrPage:
-    words = [OcrWord(text=t, left=20 + 60 * i, top=20, width=50, height=20, conf=93.0, block=1,
-                     paragraph=1, line=1) for i, t in enumerate(WORDS)]
-    return OcrPage(words=words, width=width, height=height)
-
-
-class SparseOnlyEngine:
+def sparse_only_engine() -> PsmEngine:
     """Reads nothing with psm 3 (layout analysis took the card for a picture), all with 11."""
-
-    name = "sparse-only"
-
-    def __init__(self) -> None:
-        self.psms: list[int] = []
-
-    def read(self, image: np.ndarray, options: Options) -> OcrPage:
-        self.psms.append(options.psm)
-        height, width = image.shape[:2]
-        if options.psm == SPARSE_PSM:
-            return good_page(width, height)
-        return OcrPage(words=[], width=width, height=height)
-
-    def orientation(self, image: np.ndarray, options: Options) -> int | None:
-        return None
+    return PsmEngine(lambda psm: GOOD if psm == SPARSE_PSM else [])
 
 
-class GoodEngine(SparseOnlyEngine):
-    def read(self, image: np.ndarray, options: Options) -> OcrPage:
-        self.psms.append(options.psm)
-        return good_page(*image.shape[1::-1])
+def good_engine() -> PsmEngine:
+    return PsmEngine(lambda psm: GOOD)
 
 
 def photo(tmp_path: Path) -> Path:
@@ -55,7 +36,7 @@ def photo(tmp_path: Path) -> Path:
 
 
 def test_a_front_read_as_nothing_is_read_again_as_sparse_text(tmp_path: Path) -> None:
-    engine = SparseOnlyEngine()
+    engine = sparse_only_engine()
     result = pipeline.read_card_result(Card(front=photo(tmp_path)), Options(), engine)
     assert result.contact is not None and result.contact.emails == ["jane.doughty@example.org"]
     assert SPARSE_PSM in engine.psms
@@ -63,7 +44,7 @@ def test_a_front_read_as_nothing_is_read_again_as_sparse_text(tmp_path: Path) ->
 
 
 def test_a_front_that_reads_well_is_read_once(tmp_path: Path) -> None:
-    engine = GoodEngine()
+    engine = good_engine()
     result = pipeline.read_card_result(Card(front=photo(tmp_path)), Options(), engine)
     assert engine.psms == [Options().psm]
     assert result.diagnostics["reread"] is False

@@ -8,9 +8,10 @@ import cv2
 import numpy as np
 
 from cardscan import pipeline
-from cardscan.model import Card, OcrPage, OcrWord, group_lines
+from cardscan.model import Card, OcrWord, group_lines
 from cardscan.ocr import mend_lines, poor_lines
 from cardscan.options import SPARSE_PSM, Options
+from tests.cards_text import PsmEngine
 
 
 def word(
@@ -74,29 +75,13 @@ def test_lines_read_well_lone_unsure_words_and_unsure_lines_of_one_size_are_not_
     assert poor_lines(blurred) == []
 
 
-class JoiningEngine:
-    """psm 3 joins the two columns into an unsure line; psm 11 reads them apart."""
-
-    name = "joining"
-
-    def __init__(self) -> None:
-        self.psms: list[int] = []
-
-    def read(self, image: np.ndarray, options: Options) -> OcrPage:
-        self.psms.append(options.psm)
-        height, width = image.shape[:2]
-        return OcrPage(words=list(SPARSE if options.psm == SPARSE_PSM else FIRST), width=width, height=height)
-
-    def orientation(self, image: np.ndarray, options: Options) -> int | None:
-        return None
-
-
 def test_the_pipeline_reads_a_front_with_a_poor_line_once_more_and_gets_the_name(tmp_path: Path) -> None:
     face = np.full((600, 1000, 3), 240, np.uint8)
     cv2.putText(face, "Vertexridge Foods", (60, 200), cv2.FONT_HERSHEY_SIMPLEX, 2, (30, 30, 30), 4)
     path = tmp_path / "card.png"
     cv2.imwrite(str(path), face)
-    engine = JoiningEngine()
+    # psm 3 joins the two columns into an unsure line; psm 11 reads them apart
+    engine = PsmEngine(lambda psm: SPARSE if psm == SPARSE_PSM else FIRST)
     contact = pipeline.read_card(Card(front=path), Options(), engine)
     assert engine.psms == [Options().psm, SPARSE_PSM]
     assert contact.name == "Íñigo Rodríguez"
