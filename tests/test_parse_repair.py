@@ -38,6 +38,8 @@ def card(*lines: list[Word]) -> OcrPage:
 
 @pytest.mark.parametrize(("text", "region", "expected"), [
     ("M 07,94,17,45,37", "FR", ["+33794174537"]),  # commas for dots
+    ("T 04.88,89.66.98", "FR", ["+33488896698"]),  # a comma for one of the dots (blur)
+    ("le 12.05.2024", "FR", []),  # a date, dots only, is left alone
     ("T 01 42:68 53 00", "FR", ["+33142685300"]),  # a colon for a space
     ("T433 5 32 70 60 52", "FR", ["+33532706052"]),  # '+' read as 4, label glued on
     ("Tel+49 30 1234567", "DE", ["+49301234567"]),  # label glued to '+'
@@ -115,6 +117,13 @@ def test_repair_local(local: str, given: str, middle: str | None, family: str, e
 @pytest.mark.parametrize(("line", "expected"), [
     ("E jane.roe®@copperfield.uk", ["jane.roe@copperfield.uk"]),  # ® read for the '@' beside it
     ("E jroe@copperfieldcom", ["jroe@copperfield.com"]),  # the dot before 'com' lost
+    # blur: a dot thinned away with its space kept, or read as a colon
+    ("Email: jroe@copper-field com", ["jroe@copper-field.com"]),
+    ("jroe@copperfield com sg", ["jroe@copperfield.com.sg"]),
+    ("E jroe@copperfield fr", ["jroe@copperfield.fr"]),
+    ("Email: jroe@copperfield:com", ["jroe@copperfield.com"]),
+    ("jroe@copperfield Tel", []),  # a label after the host is not its ending
+    ("jroe@copperfield.com fr", ["jroe@copperfield.com"]),  # a host with its dot is complete
 ])
 def test_email_misreads(line: str, expected: list[str]) -> None:
     assert find_emails(line) == expected
@@ -125,6 +134,14 @@ def test_email_misreads(line: str, expected: list[str]) -> None:
     ("https://copperfieldcom", ["copperfield.com"]),
     ("W copperfield, fr", ["copperfield.fr"]),
     ("Lyon, fr", []),  # a comma without a web label is a comma
+    # blur: the dot after www or before the ending lost with its space kept, a spaced dot or a
+    # colon after a web label
+    ("www north-peak com", ["www.north-peak.com"]),
+    ("www.north-peak com", ["www.north-peak.com"]),
+    ("www.copperfield co uk", ["www.copperfield.co.uk"]),
+    ("W copperfield. fr", ["copperfield.fr"]),
+    ("Web: www. copperfield:com", ["www.copperfield.com"]),
+    ("Lyon. fr", []),  # nor a spaced dot
 ])
 def test_website_misreads(line: str, expected: list[str]) -> None:
     assert [site for site, _ in find_websites(line)] == expected

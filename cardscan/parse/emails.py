@@ -6,7 +6,7 @@ import re
 
 from email_validator import EmailNotValidError, validate_email
 
-from cardscan.parse.lexicon import lexicon, strip_accents
+from cardscan.parse.lexicon import SPACED_ENDING, join_ending, lexicon, strip_accents
 
 # What OCR and printers make of '@': the copyright sign, "(at)" spelled out, a full-width '@'.
 _AT_VARIANTS = re.compile(r"\s*(?:\(at\)|\[at\]|\{at\}|\(@\)|©|®|＠)\s*", re.IGNORECASE)
@@ -19,6 +19,7 @@ _AT_TOKEN = re.compile(
 _CANDIDATE = re.compile(r"[\w.+'|-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _SPACED_LABEL = re.compile(r"^(?:e|em|e-?mail|mail|courriel)\s*[.:]\s+", re.IGNORECASE)
 _LABEL = re.compile(r"^(?:e-?mail|mail|courriel|correo)[:.]?", re.IGNORECASE)
+_SPACED_ENDING = re.compile(r"(@[a-z0-9-]+)" + SPACED_ENDING)
 # OCR endings worth one repair: ".corn" is "rn" read for "m".
 _TLD_FIXES = {"corn": "com", "c0m": "com", "cpm": "com", "comn": "com", "coms": "com"}
 
@@ -40,6 +41,9 @@ def repair(text: str) -> str:
     # "jane@acmecom": the dot before a common ending lost
     text = re.sub(r"(@[a-z0-9-]{3,}?)(com|net|org)\b", r"\1.\2", text, flags=re.IGNORECASE) \
         if re.search(r"@[a-z0-9-]+(?:com|net|org)\b(?![.-])", text, re.IGNORECASE) else text
+    # "jane@acme com": the dot before the ending lost (blur thins a dot away), the space kept;
+    # only a domain with no dot at all, which cannot be an address as read
+    text = _SPACED_ENDING.sub(join_ending, text)
     text = _DOT_VARIANTS.sub(".", text)
     text = _SPACED_AT.sub("@", text)
 
@@ -51,7 +55,8 @@ def repair(text: str) -> str:
         token = re.sub(r"\s*([.,])\s*", r"\1", token[len(head):])
         local, _, domain = token.partition("@")
         local = re.sub(r"^\|", "l", local)
-        return head + local + "@" + domain.replace(",", ".")
+        # a comma or a colon for a dot (blur leaves a dot's lower or upper half): no domain has either
+        return head + local + "@" + domain.replace(",", ".").replace(":", ".")
 
     return _AT_TOKEN.sub(fix, text)
 

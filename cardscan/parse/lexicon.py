@@ -13,6 +13,15 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
+# The ending of a host whose dots blur thinned away, the spaces around them kept: "acme com",
+# "acme com sg", "acme fr" (com, net or org; a second-level label and its country; a country).
+SPACED_ENDING = r"\s+((?:com|net|org|co|ac|gov|edu)(?:\s+[a-z]{2})?|[a-z]{2})\b(?![.@/-])"
+
+
+def join_ending(match: re.Match[str]) -> str:
+    """A SPACED_ENDING match (after the host, group 1) with its dots put back."""
+    return match.group(1) + "." + ".".join(match.group(2).split())
+
 
 @lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:

@@ -24,8 +24,9 @@ _PAREN_COUNTRY = re.compile(r"^\(\s*[1-9]\d?\s*\)")  # "(65) 6486 8189": Singapo
 _JOINERS = re.compile(r"^[\s,;/&|]*(?:or|ou|oder|und|and)?[\s,;/&|]*$", re.IGNORECASE)
 
 
-# "07,94,17,45,37", "70:60": commas and colons OCR put for the dots or spaces of a digit run
-_ODD_GROUP_SEPARATORS = re.compile(r"\d{1,4}(?:[,:]\s?\d{2,4}){2,}|(?<=\s)\d{2,4}:\d{2,4}(?=\s\d)")
+# "07,94,17,45,37", "70:60": commas and colons OCR put for the dots or spaces of a digit run;
+# blur takes the lower half of a dot for a comma here and there, "04.88,89.66.98"
+_ODD_GROUP_SEPARATORS = re.compile(r"\d{1,4}(?:[.,:]\s?\d{2,4}){2,}|(?<=\s)\d{2,4}:\d{2,4}(?=\s\d)")
 # a label glued to its number: "T433 5 32 …", "Tel+49 …"
 _GLUED_LABEL = re.compile(r"(?<![\w+])([A-Za-z]{1,4})[.:]?(?=[+\d])")
 

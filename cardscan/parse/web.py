@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from cardscan.model import Social
-from cardscan.parse.lexicon import lexicon, strip_accents
+from cardscan.parse.lexicon import SPACED_ENDING, join_ending, lexicon, strip_accents
 
 _WEB = re.compile(
     r"(?<![\w@.-])(?:(?:https?|hxxp)\s*[:;.]?\s*/\s*/?\s*)?"
@@ -47,19 +47,23 @@ def _host_ok(host: str, tld: str) -> bool:
     return not (len(labels) == 2 and len(labels[0]) < 2)
 
 
-_SPACED_WWW = re.compile(r"((?:https?://)?www\.)\s+(?=[a-z0-9])", re.IGNORECASE)
+_SPACED_WWW = re.compile(r"((?:https?://)?\bwww)\.?\s+(?=[a-z0-9])", re.IGNORECASE)
 _SCHEME_NO_DOT = re.compile(r"(https?://(?:www\.)?[a-z0-9-]{3,}?)(com|net|org)\b(?![.-])", re.IGNORECASE)
 _WEB_LABEL = re.compile(r"^(?:w|web|website|site|url|internet|homepage)\s*[:.]?\s+(?=\S)", re.IGNORECASE)
 _SPACED_TLD = re.compile(r"((?:https?://|www\.)[\w.-]*\.)\s+([a-z]{2,6})\b")
+_LOST_DOT = re.compile(r"((?:https?://|www\.)[a-z0-9-]+)" + SPACED_ENDING)
 
 
 def find_websites(text: str) -> list[tuple[str, str]]:
     """(printed site without scheme, host) pairs in one segment; not inside e-mail addresses."""
-    text = _SPACED_WWW.sub(r"\1", strip_accents(text))  # "https://www. acme. io"
+    text = _SPACED_WWW.sub(r"\1.", strip_accents(text))  # "https://www. acme. io", "www acme.io"
     text = _SPACED_TLD.sub(r"\1\2", text)  # OCR put a space after the last dot: "www.acme. io"
     text = _SCHEME_NO_DOT.sub(r"\1.\2", text)  # "https://acmecom": the dot before the ending lost
-    if _WEB_LABEL.match(text):  # "W acme-tools, fr": a comma read for the dot
-        text = re.sub(r"(?<=[a-z0-9]),\s?(?=[a-z]{2,6}\b)", ".", text)
+    text = _LOST_DOT.sub(join_ending, text)  # "www.acme com": lost, the space kept (blur)
+    label = _WEB_LABEL.match(text)
+    if label:  # "W acme-tools, fr", "Web: acme:fr", "W acme. fr": a comma, colon or spaced dot
+        value = re.sub(r"(?<=[a-z0-9])[.,:]\s?(?=[a-z]{2,6}\b)", ".", text[label.end():])
+        text = text[:label.end()] + value
     found = []
     for match in _WEB.finditer(text):
         site = strip_accents(match.group(1))  # hosts are ASCII; accents on them are OCR's
