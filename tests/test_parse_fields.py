@@ -266,6 +266,7 @@ def test_logo_mark_is_not_part_of_the_company() -> None:
 @pytest.mark.parametrize(("lines", "street"), [
     (["100 Bishopsgate", "Edinburgh, EH2 6SW"], "100 Bishopsgate"),
     (["Carrer de Balmes, 227", "08030 Barcelona"], "Carrer de Balmes, 227"),
+    (["Am Lindenhof 17", "50667 Köln"], "Am Lindenhof 17"),  # a short word opens the name
 ])
 def test_numbered_street_above_a_postcode(lines: list[str], street: str) -> None:
     contact = parse_contact(page("Jane Doe", *lines), None)

@@ -20,11 +20,11 @@ _GERMANIC_STREET = re.compile(
     r"vej|gade|gatan|vägen|gata)\b", re.IGNORECASE)
 
 
-# "100 Bishopsgate", "Carrer de Balmes, 227": a street with no street word, trusted only right
-# above a postcode line.
+# "100 Bishopsgate", "Carrer de Balmes, 227", "Am Mühlbach 233": a street with no street word,
+# trusted only right above a postcode line (its name may open with a short word before a longer).
 _NUMBERED_PLACE = re.compile(r"^(?:\d+(?:-\d+)+,?\s*\S.*|"
                              r"\d{1,5}[a-zA-Z]?,?\s+[^\W\d]{3,}(?:\s+[^\W\d]+){0,3}|"
-                             r"[^\W\d]{3,}(?:\s+[^\W\d]+){0,3},?\s+\d{1,5}[a-zA-Z]?)$")
+                             r"(?:[^\W\d]{2}\s+)?[^\W\d]{3,}(?:\s+[^\W\d]+){0,3},?\s+\d{1,5}[a-zA-Z]?)$")
 
 
 # "38B Hang Bai, Hoan Kiem,", "12/4 Nguyen Trai, Ward 3": a house number, a street name and
