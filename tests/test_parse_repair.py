@@ -124,6 +124,8 @@ def test_repair_local(local: str, given: str, middle: str | None, family: str, e
     ("Email: jroe@copperfield:com", ["jroe@copperfield.com"]),
     ("jroe@copperfield Tel", []),  # a label after the host is not its ending
     ("jroe@copperfield.com fr", ["jroe@copperfield.com"]),  # a host with its dot is complete
+    ("j:roe@copperfield.uk", ["j.roe@copperfield.uk"]),  # a colon in the local part
+    ("E:jroe@copperfield.uk", ["jroe@copperfield.uk"]),  # ... unless a label is glued on
 ])
 def test_email_misreads(line: str, expected: list[str]) -> None:
     assert find_emails(line) == expected

@@ -19,6 +19,10 @@ _AT_TOKEN = re.compile(
 _CANDIDATE = re.compile(r"[\w.+'|-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _SPACED_LABEL = re.compile(r"^(?:e|em|e-?mail|mail|courriel)\s*[.:]\s+", re.IGNORECASE)
 _LABEL = re.compile(r"^(?:e-?mail|mail|courriel|correo)[:.]?", re.IGNORECASE)
+# "g:colic@…": a colon between the words of a local part, where a label glued on ("E:jane@…")
+# is not what comes before it, is a dot blur read with a speck above it
+_COLON_IN_LOCAL = re.compile(r"^([\w-]+):(?=[\w-])")
+_LABEL_WORD = re.compile(r"e|em|e-?mail|mail|courriel|correo", re.IGNORECASE)
 _SPACED_ENDING = re.compile(r"(@[a-z0-9-]+)" + SPACED_ENDING)
 # OCR endings worth one repair: ".corn" is "rn" read for "m".
 _TLD_FIXES = {"corn": "com", "c0m": "com", "cpm": "com", "comn": "com", "coms": "com"}
@@ -55,6 +59,9 @@ def repair(text: str) -> str:
         token = re.sub(r"\s*([.,])\s*", r"\1", token[len(head):])
         local, _, domain = token.partition("@")
         local = re.sub(r"^\|", "l", local)
+        colon = _COLON_IN_LOCAL.match(local)
+        if colon and not _LABEL_WORD.fullmatch(colon.group(1)):
+            local = colon.group(1) + "." + local[colon.end():]
         # a comma or a colon for a dot (blur leaves a dot's lower or upper half): no domain has either
         return head + local + "@" + domain.replace(",", ".").replace(":", ".")
 
