@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from cardscan.model import OcrPage
-from cardscan.ocr import OcrEngine
+from cardscan.ocr import OcrEngine, word_confidence
 from cardscan.options import Options
 
 # Mean word confidence (0..100) under which a back is worth reading the other way up: print
@@ -29,11 +29,7 @@ TURN_MIN = 75.0
 
 def reading_confidence(page: OcrPage) -> float:
     """Mean word confidence weighted by word length: long words dominate, specks don't."""
-    words = [w for w in page.words if w.text.strip()]
-    chars = sum(len(w.text) for w in words)
-    if not chars:
-        return 0.0
-    return sum(w.conf * len(w.text) for w in words) / chars
+    return word_confidence(page.words)
 
 
 def read_either_way_up(

@@ -159,6 +159,34 @@ def test_the_reading_tesseract_is_surer_of_is_kept(confidences: tuple[float, flo
     assert reading.page.words[0].conf == 95.0
 
 
+class ReadsTwoLines(FakeEngine):
+    """Reads the deblurred card with its first line right and its second rung into a misread,
+    the card as it was the other way round, and surer of it on the whole."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.readings = [
+            [("Springfield", 95.0), ("jane@acrne.corn", 30.0)],  # deblurred
+            [("Sprlngfield", 50.0), ("jane@acme.com", 92.0)],  # as it was
+        ]
+
+    def read(self, image: np.ndarray, options: Options) -> OcrPage:
+        lines = self.readings[min(self.calls, len(self.readings) - 1)]
+        self.calls += 1
+        words = [OcrWord(text, 10, 10 + 50 * n, 200, 30, conf, block=1, paragraph=1, line=n + 1)
+                 for n, (text, conf) in enumerate(lines)]
+        return OcrPage(words=words, width=image.shape[1], height=image.shape[0])
+
+
+def test_a_deblurred_card_keeps_each_line_from_the_reading_surer_of_it() -> None:
+    photo = cv2.copyMakeBorder(smeared(text_card(), 11, 30), 40, 40, 40, 40, cv2.BORDER_CONSTANT, value=90)
+    data = cv2.imencode(".png", photo)[1].tobytes()
+    reading = read_side(data, "photo.png", Options(image_steps_off=frozenset({"binarize"})), ReadsTwoLines(),
+                        side="back")
+    assert reading.prepared.undeblurred is None  # the card as it was won on the whole ...
+    assert reading.page.text.splitlines() == ["Springfield", "jane@acme.com"]  # ... not line by line
+
+
 def test_a_sharp_card_is_read_once() -> None:
     photo = cv2.copyMakeBorder(with_noise(text_card()), 40, 40, 40, 40, cv2.BORDER_CONSTANT, value=90)
     data = cv2.imencode(".png", photo)[1].tobytes()
