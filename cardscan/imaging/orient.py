@@ -105,17 +105,16 @@ def text_is_vertical(letters: Letters) -> tuple[bool, float]:
     boxes = letters.boxes
     if len(boxes) > 600:
         boxes = boxes[np.argsort(-boxes[:, 3] * boxes[:, 2])[:600]]
-    centres = boxes[:, :2] + boxes[:, 2:] / 2
-    diff = centres[None, :, :] - centres[:, None, :]
-    dist = np.hypot(diff[..., 0], diff[..., 1])
-    np.fill_diagonal(dist, np.inf)
-    across = np.abs(diff[..., 0]) > 1.5 * np.abs(diff[..., 1])
-    down = np.abs(diff[..., 1]) > 1.5 * np.abs(diff[..., 0])
+    cx, cy = (boxes[:, :2] + boxes[:, 2:] / 2).T
+    dx = np.abs(cx[None, :] - cx[:, None])
+    dy = np.abs(cy[None, :] - cy[:, None])
+    dist = np.hypot(dx, dy)
     # A letter's nearest neighbour along its line is clearly nearer than the nearest one in
     # the next line. A QR code's modules (or a dotted pattern) sit as close in both directions:
-    # they vote for neither, instead of for whichever neighbour happens to come first.
-    nearest_across = np.where(across, dist, np.inf).min(axis=1)
-    nearest_down = np.where(down, dist, np.inf).min(axis=1)
+    # they vote for neither, instead of for whichever neighbour happens to come first. (A
+    # letter is neither across from nor down from itself.)
+    nearest_across = dist.min(axis=1, where=dx > 1.5 * dy, initial=np.inf)
+    nearest_down = dist.min(axis=1, where=dy > 1.5 * dx, initial=np.inf)
     horizontal = float(np.sum(nearest_across < 0.8 * nearest_down))
     vertical = float(np.sum(nearest_down < 0.8 * nearest_across))
     total = horizontal + vertical
