@@ -129,16 +129,26 @@ def _lines(letters: Letters) -> list[np.ndarray]:
     if not len(boxes):
         return []
     size = float(np.median(boxes[:, 3]))
-    mask = np.zeros((letters.height, letters.width), np.uint8)
-    for x, y, w, h in boxes.astype(int):
-        # the middle half of each letter's height: joins a line's letters, not adjacent lines
-        cv2.rectangle(mask, (x, y + h // 4), (x + w - 1, y + (3 * h) // 4), 255, -1)
     gap = max(3, int(size * 0.9))
+    x, y, w, h = boxes.astype(int).T
+    # the middle half of each letter's height: joins a line's letters, not adjacent lines
+    top, bottom = y + h // 4, y + (3 * h) // 4
+    # Only the rows the letters' bands span are drawn, joined and labelled, and only their
+    # columns with `gap` blank ones either side, where the closing sees the same blank margin
+    # as on the whole card: the same lines, from a fraction of the pixels.
+    x0, x1 = max(0, int(x.min()) - gap), min(letters.width, int((x + w).max()) + gap)
+    y0, y1 = max(0, int(top.min())), min(letters.height, int(bottom.max()) + 1)
+    if x1 <= x0 or y1 <= y0:
+        return []  # no letter on the card
+    mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    for left, right, upper, lower in zip(x - x0, x + w - 1 - x0, top - y0, bottom - y0, strict=True):
+        cv2.rectangle(mask, (left, upper), (right, lower), 255, -1)
     joined = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8))
     _, labels = cv2.connectedComponentsWithAlgorithm(joined, 4, cv2.CV_32S, cv2.CCL_WU)  # the fastest 4-way
+    # each letter's centre, which lies in its band, so in the part labelled
     cx = np.clip((boxes[:, 0] + boxes[:, 2] / 2).astype(int), 0, letters.width - 1)
     cy = np.clip((boxes[:, 1] + boxes[:, 3] / 2).astype(int), 0, letters.height - 1)
-    line_of = labels[cy, cx]
+    line_of = labels[cy - y0, cx - x0]
     groups = []
     for label in np.unique(line_of):
         if label == 0:
