@@ -78,7 +78,7 @@ def invert_dark(gray: np.ndarray, ground: Ground | None = None) -> np.ndarray:
     weight: np.ndarray = cv2.resize(small, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
     # Only the box holding the dark ground changes (a colour band is a strip of the card):
     # weight * (255 - gray) + (1 - weight) * gray there, in float32, in place.
-    x, y, w, h = cv2.boundingRect(cv2.compare(weight, np.array([0.0]), cv2.CMP_GT))
+    x, y, w, h = cv2.boundingRect((weight > 0).view(np.uint8))
     weight = weight[y:y + h, x:x + w]
     level = gray[y:y + h, x:x + w].astype(np.float32)
     out = 255.0 - level

@@ -116,22 +116,23 @@ _WINDOW = np.outer(np.hanning(TILE), np.hanning(TILE)).astype(np.float32)
 
 def _edge_tiles(gray: np.ndarray) -> Tiles:
     """The windowed gradients (x, y) of the TILES tiles richest in edges, richest first."""
-    # Scharr on the 8-bit card directly: its sums of integers are exact in float32, so this is
-    # the gradient of the card converted to float32, to the bit.
-    gx = cv2.Scharr(gray, cv2.CV_32F, 1, 0)
-    gy = cv2.Scharr(gray, cv2.CV_32F, 0, 1)
+    # Scharr on the 8-bit card directly, as 16-bit (at most 16 * 255): whole numbers, so this is
+    # the gradient of the card converted to float32, to the bit. Their squares are exact in
+    # float32 too (under 2**24), so the energy is the float32 gradient's, rounded as it was.
+    gx = cv2.Scharr(gray, cv2.CV_16S, 1, 0)
+    gy = cv2.Scharr(gray, cv2.CV_16S, 0, 1)
     rows, cols = gray.shape[0] // TILE, gray.shape[1] // TILE
     if rows == 0 or cols == 0:
         return []
-    energy = gx * gx
-    energy += gy * gy
-    per_tile = energy[: rows * TILE, : cols * TILE].reshape(rows, TILE, cols, TILE).sum(axis=(1, 3))
+    tx, ty = gx[: rows * TILE, : cols * TILE], gy[: rows * TILE, : cols * TILE]  # the whole tiles
+    energy = cv2.add(cv2.multiply(tx, tx, dtype=cv2.CV_32F), cv2.multiply(ty, ty, dtype=cv2.CV_32F))
+    per_tile = energy.reshape(rows, TILE, cols, TILE).sum(axis=(1, 3))
     best = [i for i in np.argsort(per_tile, axis=None)[::-1][:TILES] if per_tile.flat[i] > 0]
     out = []
     for index in best:
         r, c = divmod(int(index), cols)
         cut = (slice(r * TILE, (r + 1) * TILE), slice(c * TILE, (c + 1) * TILE))
-        out.append((gx[cut] * _WINDOW, gy[cut] * _WINDOW))
+        out.append((gx[cut] * _WINDOW, gy[cut] * _WINDOW))  # float32, as _WINDOW
     return out
 
 

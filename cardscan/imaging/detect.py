@@ -162,14 +162,16 @@ class _Evidence:
         # A card edge, even white on a light desk, is a steady step of a few levels; text
         # inside the card is stronger but does not follow the quadrilateral's sides. An edge:
         # a gradient above EDGE_LEVEL in any channel, within a pixel. Sobel of 8 bits is whole
-        # numbers, so gx² + gy² > EDGE_LEVEL² is exact where the magnitude's sqrt is not.
-        strong = np.zeros(small.shape[:2], np.uint8)
+        # numbers, so gx² + gy² > EDGE_LEVEL² is exact where the magnitude's sqrt is not: the
+        # gradients fit 16 bits (at most 4 * 255), their squares and sums float32 exactly
+        # (under 2**24), so they are taken as 16-bit and squared straight into float32.
+        strong = np.zeros(small.shape[:2], bool)
         for channel in cv2.split(lab):
-            gx = cv2.Sobel(channel, cv2.CV_32F, 1, 0, ksize=3)
-            gy = cv2.Sobel(channel, cv2.CV_32F, 0, 1, ksize=3)
-            squared = cv2.add(cv2.multiply(gx, gx), cv2.multiply(gy, gy))
-            cv2.bitwise_or(strong, cv2.compare(squared, np.array([EDGE_LEVEL**2]), cv2.CMP_GT), dst=strong)
-        self.edges = cv2.dilate(strong, np.ones((3, 3), np.uint8)) // 255
+            gx = cv2.Sobel(channel, cv2.CV_16S, 1, 0, ksize=3)
+            gy = cv2.Sobel(channel, cv2.CV_16S, 0, 1, ksize=3)
+            squared = cv2.add(cv2.multiply(gx, gx, dtype=cv2.CV_32F), cv2.multiply(gy, gy, dtype=cv2.CV_32F))
+            strong |= squared > EDGE_LEVEL**2
+        self.edges = cv2.dilate(strong.view(np.uint8), np.ones((3, 3), np.uint8))  # 0 or 1
         self.height, self.width = small.shape[:2]
         border = np.concatenate([lab[:4].reshape(-1, 3), lab[-4:].reshape(-1, 3),
                                  lab[:, :4].reshape(-1, 3), lab[:, -4:].reshape(-1, 3)])
