@@ -294,3 +294,32 @@ def test_wiener_in_strips_equals_the_whole_spectrum_filter_bit_for_bit() -> None
     crop = restored[top: top + gray.shape[0], left: left + gray.shape[1]]
     expected = np.clip(crop, 0, 255).astype(np.uint8)
     assert np.array_equal(module.wiener(gray, kernel), expected)
+
+
+def plain_edge_tiles(gray: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """_edge_tiles the obvious way: the whole card's float32 gradient and energy at once."""
+    gx = cv2.Scharr(gray, cv2.CV_32F, 1, 0)
+    gy = cv2.Scharr(gray, cv2.CV_32F, 0, 1)
+    rows, cols = gray.shape[0] // module.TILE, gray.shape[1] // module.TILE
+    energy = (gx * gx + gy * gy)[: rows * module.TILE, : cols * module.TILE]
+    per_tile = energy.reshape(rows, module.TILE, cols, module.TILE).sum(axis=(1, 3))
+    best = [i for i in np.argsort(per_tile, axis=None)[::-1][: module.TILES] if per_tile.flat[i] > 0]
+    tiles = []
+    for index in best:
+        r, c = divmod(int(index), cols)
+        cut = (slice(r * module.TILE, (r + 1) * module.TILE), slice(c * module.TILE, (c + 1) * module.TILE))
+        tiles.append((gx[cut] * module._WINDOW, gy[cut] * module._WINDOW))
+    return tiles
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_edge_tiles_a_row_at_a_time_are_the_whole_cards(seed: int) -> None:
+    # The rows of tiles only bound the memory: the same tiles, richest first, to the bit.
+    rng = np.random.default_rng(seed)
+    card = smeared(text_card(), 7, 30.0 * seed)
+    height, width = int(rng.integers(300, 700)), int(rng.integers(500, 1200))
+    card = cv2.resize(card, (width, height), interpolation=cv2.INTER_LINEAR)
+    got, expected = module._edge_tiles(card), plain_edge_tiles(card)
+    assert len(got) == len(expected) > 0
+    for (gx, gy), (ex, ey) in zip(got, expected, strict=True):
+        assert np.array_equal(gx, ex) and np.array_equal(gy, ey)

@@ -93,6 +93,7 @@ def invert_dark(gray: np.ndarray, ground: Ground | None = None) -> np.ndarray:
 
 
 # 245 / ground level, as float32, for each 8-bit ground level (0 counted as 1)
+FLATTEN_ROWS = 256  # rows brightened at a time (memory, not results)
 _BRIGHTEN = np.float32(245.0) / np.maximum(np.arange(256), 1).astype(np.float32)
 
 
@@ -106,10 +107,15 @@ def flatten_light(gray: np.ndarray, x_height: float = 24.0) -> np.ndarray:
     ground = cv2.dilate(small, kernel)
     ground = gaussian_blur(ground, radius)
     ground = cv2.resize(ground, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
-    # gray * float32(245 / ground), truncated to 8 bits: the division looked up, not repeated
-    out = cv2.multiply(gray, cv2.LUT(ground, _BRIGHTEN), dtype=cv2.CV_32F)
-    np.minimum(out, 255, out=out)
-    return out.astype(np.uint8)
+    # gray * float32(245 / ground), truncated to 8 bits: the division looked up, not repeated;
+    # in bands of rows, so that no float32 copy of a whole (upscaled) card is ever held
+    out = np.empty_like(gray)
+    for top in range(0, gray.shape[0], FLATTEN_ROWS):
+        rows = slice(top, top + FLATTEN_ROWS)
+        product = cv2.multiply(gray[rows], cv2.LUT(ground[rows], _BRIGHTEN), dtype=cv2.CV_32F)
+        np.minimum(product, 255, out=product)
+        out[rows] = product
+    return out
 
 
 def binarize(gray: np.ndarray) -> np.ndarray:

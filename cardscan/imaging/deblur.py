@@ -124,9 +124,14 @@ def _edge_tiles(gray: np.ndarray) -> Tiles:
     rows, cols = gray.shape[0] // TILE, gray.shape[1] // TILE
     if rows == 0 or cols == 0:
         return []
-    tx, ty = gx[: rows * TILE, : cols * TILE], gy[: rows * TILE, : cols * TILE]  # the whole tiles
-    energy = cv2.add(cv2.multiply(tx, tx, dtype=cv2.CV_32F), cv2.multiply(ty, ty, dtype=cv2.CV_32F))
-    per_tile = energy.reshape(rows, TILE, cols, TILE).sum(axis=(1, 3))
+    # The energy a row of tiles at a time: a float32 copy of a whole upscaled card would be
+    # the image stage's largest allocation (four of them, 56 MB on a 3.5-megapixel card).
+    per_tile = np.empty((rows, cols), np.float32)
+    for r in range(rows):
+        band = slice(r * TILE, (r + 1) * TILE)
+        tx, ty = gx[band, : cols * TILE], gy[band, : cols * TILE]  # the whole tiles
+        energy = cv2.add(cv2.multiply(tx, tx, dtype=cv2.CV_32F), cv2.multiply(ty, ty, dtype=cv2.CV_32F))
+        per_tile[r] = energy.reshape(TILE, cols, TILE).sum(axis=(0, 2))
     best = [i for i in np.argsort(per_tile, axis=None)[::-1][:TILES] if per_tile.flat[i] > 0]
     out = []
     for index in best:
