@@ -11,12 +11,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from cardscan import backside, image
+from cardscan import backside, image, layout
 from cardscan.backside import reading_confidence
 from cardscan.cards import read_sidecar
 from cardscan.errors import InputError
 from cardscan.followups import set_dates
-from cardscan.model import Card, CardResult, Contact, OcrPage, image_id, path_text
+from cardscan.model import Card, CardResult, Contact, OcrPage, OcrWord, image_id, path_text
 from cardscan.ocr import (
     OcrEngine,
     combine_readings,
@@ -135,12 +135,33 @@ def _read_prepared(
     side: str,
 ) -> tuple[OcrPage, image.PreparedCard]:
     """The prepared card's reading, with a poorly read front's second tries."""
-    ocr_page = engine.read(prepared.image, options)
+    ocr_page = read_columns(prepared.image, options, engine, prepared.x_height or image.TARGET_X_HEIGHT)
     if side == "front" and reads_poorly(ocr_page):
         # Its readings count as "ocr"; "fallback" is the rest (turning, the whole photo's image stage).
         with timer.stage("fallback"):
             ocr_page, prepared = _reread_poor_front(photo, ocr_page, prepared, options, engine)
     return ocr_page, prepared
+
+
+def read_columns(card: np.ndarray, options: Options, engine: OcrEngine, x_height: float) -> OcrPage:
+    """The card's reading, each column between vertical divider rules read on its own.
+
+    psm 3's layout analysis joins the lines of a name block and a contact block across the
+    rule between them ("LO KOROUA | Tet 950" for a name beside a phone), and erasing the
+    rule does not help: it joins them across the gap. Read apart, the columns cost about
+    what the whole card does. The columns' words keep their own blocks, left column first.
+    Samples: two-column cards' flexible CER 0.032 -> 0.014 (cards 024, 033, 046, 135 read
+    exactly), all cards' 0.0129 -> 0.0097."""
+    rules = layout.dividers(card, x_height) if options.psm != SPARSE_PSM and card.ndim == 2 else []
+    if not rules:
+        return engine.read(card, options)
+    height, width = card.shape[:2]
+    words: list[OcrWord] = []
+    for left, right in layout.columns(width, rules):
+        page = engine.read(np.ascontiguousarray(card[:, left:right]), options)
+        first_block = max((w.block for w in words), default=0)
+        words.extend(replace(w, left=w.left + left, block=w.block + first_block) for w in page.words)
+    return OcrPage(words, width, height)
 
 
 # A front whose reading has fewer confident characters than this (a name and a phone number
