@@ -1,15 +1,19 @@
 """What the card image shows of its layout that Tesseract's page layout analysis (psm 3) gets
-wrong: a vertical divider rule between two columns.
+wrong: a vertical divider rule between two columns, and the rows of text one OCR line joined.
 
-Pure functions of a grayscale card image; the pipeline decides how to read it.
+Pure functions of a grayscale card image (and a reading of it); the pipeline decides what to
+read again.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 
-from cardscan.imaging import clean
+from cardscan.imaging import clean, orient
+from cardscan.model import OcrLine
 
 # A divider is a vertical rule at least this many x-heights long, and this share of the card's
 # height: a letter's stem (l, I, |) is one x-height and a half at most, a table of digits
@@ -52,3 +56,119 @@ def columns(width: int, rules: list[tuple[int, int]], pad: int = 3) -> list[tupl
     edges.append(width)
     spans = list(zip(edges[::2], edges[1::2], strict=True))
     return [(left, right) for left, right in spans if right - left >= MIN_COLUMN_WIDTH]
+
+
+@dataclass(frozen=True)
+class InkLine:
+    """A line of ink on the card image: its box, and where its letters sit (median bottom,
+    median height from the median top), as the image shows it whatever OCR made of it."""
+
+    left: int
+    top: int
+    right: int
+    bottom: int
+    baseline: float
+    x_height: float
+
+    def holds_centre_of(self, box: InkLine) -> bool:
+        x, y = (box.left + box.right) / 2, (box.top + box.bottom) / 2
+        return self.left <= x <= self.right and self.top <= y <= self.bottom
+
+
+def ink_lines(card: np.ndarray) -> list[InkLine]:
+    """The text lines the image shows: its ink components of a letter's size or a word's,
+    grouped into lines as the image stage groups letters (orient.Letters.lines). Unlike the
+    image stage's letters, a component may be long: blurred small print runs a word's letters
+    into one blob. A big name's words come apart (their gaps are wide for the card's median
+    letter); the rows below put them together again."""
+    ink = clean.ink_mask(card)
+    _, _, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(ink, 8, cv2.CV_32S, cv2.CCL_GRANA)
+    height, width = ink.shape[:2]
+    w, h, area = stats[1:, 2], stats[1:, 3], stats[1:, 4]
+    keep = (
+        (h >= 5) & (h <= 0.25 * min(width, height) + 5) & (np.minimum(w, h) >= 2) & (area >= 8)
+        & (area <= 0.95 * w * h)  # a filled box is a rule or a band, not print
+    )
+    letters = orient.Letters(stats[1:][keep, :4].astype(np.float64), width, height)
+    lines = []
+    for members in letters.lines:
+        x, y, bw, bh = (letters.boxes[members, i] for i in range(4))
+        baseline = float(np.median(y + bh))
+        lines.append(InkLine(int(x.min()), int(y.min()), int((x + bw).max()), int((y + bh).max()),
+                             baseline, baseline - float(np.median(y))))
+    return lines
+
+
+# Two pieces of ink side by side are one row of text when their baselines are this close, in
+# their smaller x-height (a line's words share a baseline to a pixel or two), ...
+SAME_ROW_BASELINE = 0.25
+# ... and their x-heights within this ratio (an all-capital word measures its capitals' height,
+# 1.4 x-heights; a name beside a line of small print is twice its size or more).
+SAME_ROW_SIZE = 1.6
+
+
+def rows(pieces: list[InkLine]) -> list[InkLine]:
+    """The pieces of ink grouped into rows of text, each as one InkLine, top to bottom."""
+    grouped: list[list[InkLine]] = []
+    for piece in sorted(pieces, key=lambda p: p.baseline):
+        row = grouped[-1] if grouped else None
+        if row is not None and _same_row(row[0], piece):
+            row.append(piece)
+        else:
+            grouped.append([piece])
+    return [
+        InkLine(min(p.left for p in row), min(p.top for p in row), max(p.right for p in row),
+                max(p.bottom for p in row), row[0].baseline, row[0].x_height)
+        for row in grouped
+    ]
+
+
+def _same_row(a: InkLine, b: InkLine) -> bool:
+    small, big = sorted((a.x_height, b.x_height))
+    same_baseline = abs(a.baseline - b.baseline) <= SAME_ROW_BASELINE * small
+    return same_baseline and big <= SAME_ROW_SIZE * max(small, 1.0)
+
+
+def joined_rows(line: OcrLine, others: list[OcrLine], inks: list[InkLine]) -> list[InkLine]:
+    """The rows of ink one OCR line spans, when it spans two or more (psm 3 joined lines of two
+    columns that sit at different heights or sizes); else []. Ink that another OCR line holds
+    (its box holds the ink's centre and is no taller than this one's) is that line's."""
+    box = InkLine(line.left, line.top, line.right, line.bottom, 0.0, 0.0)
+    mine = [
+        ink for ink in inks if box.holds_centre_of(ink) and not any(
+            other is not line and other.height <= line.height
+            and InkLine(other.left, other.top, other.right, other.bottom, 0.0, 0.0).holds_centre_of(ink)
+            for other in others
+        )
+    ]
+    # a row must look like text: accents and i-dots group into "rows" of specks of their own
+    found = [row for row in rows(mine) if row.right - row.left >= MIN_ROW_ASPECT * (row.bottom - row.top)]
+    # and lie beside the others (the lines of two columns), not over one: the accents of a
+    # capital name ("BJÖRN MÜLLER") are a row above it
+    found = [row for row in found if not any(
+        other is not row and other.bottom - other.top > row.bottom - row.top
+        and min(other.right, row.right) - max(other.left, row.left) > (row.right - row.left) / 2
+        for other in found
+    )]
+    return found if len(found) >= 2 else []
+
+
+# A row at least this many times as wide as it is high is a word or more, not the accents over
+# a capital name ("Björn Čolić") or a dotted leader.
+MIN_ROW_ASPECT = 2.0
+
+
+def row_image(card: np.ndarray, row: InkLine) -> tuple[np.ndarray, int, int]:
+    """The row cut from the card with a margin of half its height, the rest of the margin
+    painted with the card's ground (a neighbour's ascenders would be read as a line of their
+    own), and the crop's left and top on the card."""
+    margin = (row.bottom - row.top) // 2 + 4
+    height, width = card.shape[:2]
+    left, top = max(0, row.left - margin), max(0, row.top - margin)
+    crop = card[top:min(height, row.bottom + margin), left:min(width, row.right + margin)].copy()
+    ground = np.median(crop)
+    keep = np.zeros(crop.shape[:2], bool)
+    keep[max(0, row.top - top - 2):row.bottom - top + 2,
+         max(0, row.left - left - 2):row.right - left + 2] = True
+    crop[~keep] = ground
+    return crop, left, top

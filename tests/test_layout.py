@@ -7,7 +7,7 @@ import cv2
 import numpy as np
 
 from cardscan import layout, pipeline
-from cardscan.model import OcrWord
+from cardscan.model import OcrLine, OcrPage, OcrWord, group_lines
 from cardscan.options import SPARSE_PSM, Options
 from tests.cards_text import PsmEngine
 
@@ -66,3 +66,107 @@ def test_read_columns_reads_a_card_without_divider_once() -> None:
     pipeline.read_columns(card_with_rule(500, top=300, bottom=310), Options(), engine, 22.0)
     pipeline.read_columns(card_with_rule(500), Options(psm=SPARSE_PSM), engine, 22.0)
     assert engine.psms == [3, SPARSE_PSM]  # sparse text has no layout to split
+
+
+def ink(left: int, right: int, baseline: float, x_height: float) -> layout.InkLine:
+    return layout.InkLine(left, int(baseline - 1.4 * x_height), right, int(baseline), baseline, x_height)
+
+
+def ocr_line(*words: OcrWord) -> OcrLine:
+    return OcrLine(list(words))
+
+
+def test_pieces_on_one_baseline_of_one_size_are_one_row() -> None:
+    # a big name's two words, the gap between them wide for the card's median letter
+    found = layout.rows([ink(100, 300, 400, 40), ink(330, 600, 401, 42)])
+    assert [(r.left, r.right) for r in found] == [(100, 600)]
+
+
+def test_a_name_beside_small_print_lower_down_or_smaller_is_two_rows() -> None:
+    # Céline Lefèvre (x-height 42) beside "69001 Lyon" (28), baselines 10 px apart
+    assert len(layout.rows([ink(100, 650, 408, 42), ink(724, 930, 417, 28)])) == 2
+    # the same baseline, but print of twice the size: a column's line beside a name
+    assert len(layout.rows([ink(100, 650, 408, 42), ink(724, 930, 408, 20)])) == 2
+
+
+def test_joined_rows_of_a_line_that_spans_two_rows() -> None:
+    joined = ocr_line(word("Céline", 99, 340, 60), word("s01", 850, 390, 30))
+    other = ocr_line(word("192-rue-de-Rivoli", 728, 335, 28))  # its own line, above the small one
+    inks = [ink(98, 650, 408, 42), ink(724, 930, 417, 28), ink(726, 1024, 365, 20)]
+    found = layout.joined_rows(joined, [joined, other], inks)
+    assert [(r.left, r.right) for r in found] == [(98, 650), (724, 930)]
+
+
+def test_joined_rows_of_a_line_of_one_row_or_of_accents() -> None:
+    line = ocr_line(word("Jane", 100, 350, 60), word("Doe", 400, 350, 60))
+    assert layout.joined_rows(line, [line], [ink(100, 300, 400, 40), ink(330, 600, 401, 42)]) == []
+    # the accents over "BJÖRN ČOLIĆ" group into a short row of specks above it
+    accents = layout.InkLine(480, 220, 530, 232, 232, 10)
+    assert layout.joined_rows(line, [line], [ink(100, 600, 400, 40), accents]) == []
+    umlauts = layout.InkLine(150, 355, 420, 364, 364, 9)  # far apart: a row wide enough
+    assert layout.joined_rows(line, [line], [ink(100, 600, 410, 40), umlauts]) == []
+
+
+def test_row_image_keeps_the_row_and_paints_its_margin_with_the_ground() -> None:
+    card = np.full((300, 400), 230, np.uint8)
+    card[100:130, 50:350] = 20  # the row
+    card[85:95, 60:80] = 20  # a neighbour's descender, in the margin
+    crop, left, top = layout.row_image(card, layout.InkLine(50, 100, 350, 130, 130, 20))
+    assert (left, top) == (31, 81)
+    assert crop[100 - top + 5, 100 - left] == 20
+    assert crop[90 - top, 70 - left] == 230
+
+
+def word(text: str, left: int, top: int, height: int, conf: float = 95.0, block: int = 1) -> OcrWord:
+    return OcrWord(text, left, top, 18 * len(text), height, conf, block=block, paragraph=1, line=1)
+
+
+class CropEngine:
+    """Reads a tall crop as the name and a short one as the address line, at psm 6."""
+
+    name = "by-crop"
+
+    def __init__(self) -> None:
+        self.psms: list[int] = []
+
+    def read(self, image: np.ndarray, options: Options) -> OcrPage:
+        self.psms.append(options.psm)
+        tall = image.shape[0] > 65
+        words = [word("Céline", 20, 10, 60), word("Lefèvre", 150, 10, 60)] if tall else \
+            [word("69001", 10, 8, 30), word("Lyon", 120, 8, 30)]
+        return OcrPage(words, image.shape[1], image.shape[0])
+
+    def orientation(self, image: np.ndarray, options: Options) -> int | None:
+        return None
+
+
+def two_rows_card() -> np.ndarray:
+    card = np.full((600, 1100), 235, np.uint8)
+    cv2.putText(card, "Celine Lefevre", (100, 408), cv2.FONT_HERSHEY_SIMPLEX, 1.6, 30, 4)
+    cv2.putText(card, "69001 Lyon", (724, 425), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 30, 2)
+    return card
+
+
+def test_split_joined_lines_reads_each_row_on_its_own() -> None:
+    joined = [word("Céline", 99, 360, 60, 90), word("Lefèvre", 230, 360, 60, 92),
+              word("—", 600, 380, 10, 40), word("s01", 730, 395, 30, 30), word("tvn", 800, 395, 30, 35)]
+    engine = CropEngine()
+    page = pipeline.split_joined_lines(OcrPage(joined, 1100, 600), two_rows_card(), Options(), engine)
+    assert engine.psms == [pipeline.ROW_PSM, pipeline.ROW_PSM]
+    assert [line.text for line in group_lines(page.words)] == ["Céline Lefèvre", "69001 Lyon"]
+
+
+def test_split_joined_lines_keeps_a_reading_that_would_lose_letters() -> None:
+    joined = [word("Céline", 99, 360, 60), word("Lefèvre", 230, 360, 60),
+              word("Rhône-Alpes", 730, 395, 30), word("69001", 900, 395, 30)]
+    page = OcrPage(joined, 1100, 600)
+    assert pipeline.split_joined_lines(page, two_rows_card(), Options(), CropEngine()) is page
+
+
+def test_split_joined_lines_reads_nothing_again_on_a_card_of_one_row_per_line() -> None:
+    card = np.full((600, 1100), 235, np.uint8)
+    cv2.putText(card, "Jane Doe  +1 555 0100", (100, 300), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 30, 2)
+    page = OcrPage([word("Jane", 100, 280, 30), word("+1", 500, 280, 30)], 1100, 600)
+    engine = CropEngine()
+    assert pipeline.split_joined_lines(page, card, Options(), engine) is page
+    assert engine.psms == []
