@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from cardscan.imaging import clean, orient
-from cardscan.model import OcrLine
+from cardscan.model import OcrLine, OcrWord
 
 # A divider is a vertical rule at least this many x-heights long, and this share of the card's
 # height: a letter's stem (l, I, |) is one x-height and a half at most, a table of digits
@@ -156,6 +156,47 @@ def joined_rows(line: OcrLine, others: list[OcrLine], inks: list[InkLine]) -> li
 # A row at least this many times as wide as it is high is a word or more, not the accents over
 # a capital name ("Björn Čolić") or a dotted leader.
 MIN_ROW_ASPECT = 2.0
+
+
+# A line of ink is text the reading dropped when it is at least this many times as wide as it
+# is high (a short word or more; a speck, a logo's mark or an icon is not), ...
+LOST_MIN_ASPECT = 3.0
+# ... its height is within these multiples of the median height of the words read (a logo's
+# shapes and a QR code's modules group into "lines" too, of other sizes), ...
+LOST_SIZE = (0.5, 2.5)
+# ... and words read on its height cover no more than this share of its width.
+LOST_COVERED = 0.2
+
+
+def lost_lines(inks: list[InkLine], words: list[OcrWord]) -> list[InkLine]:
+    """The lines of ink that look like text of the size of the words read and that those
+    words leave uncovered: the layout analysis dropped them (psm 3 on blurred small print)."""
+    heights = [w.height for w in words if sum(ch.isalnum() for ch in w.text) >= 2]
+    if not heights:
+        return []
+    size = float(np.median(heights))
+    low, high = LOST_SIZE
+    return [
+        ink for ink in inks
+        if ink.right - ink.left >= LOST_MIN_ASPECT * (ink.bottom - ink.top)
+        and low * size <= ink.bottom - ink.top <= high * size and _covered_share(ink, words) <= LOST_COVERED
+    ]
+
+
+def _covered_share(ink: InkLine, words: list[OcrWord]) -> float:
+    """The share of the line's width that words read on its height cover."""
+    pad, middle = (ink.bottom - ink.top) / 3, (ink.top + ink.bottom) / 2
+    spans = sorted(
+        (max(w.left, ink.left), min(w.left + w.width, ink.right)) for w in words
+        if w.top - pad <= middle <= w.top + w.height + pad
+        and w.left < ink.right and w.left + w.width > ink.left
+    )
+    covered, reach = 0, ink.left
+    for left, right in spans:
+        left = max(left, reach)
+        if right > left:
+            covered, reach = covered + right - left, right
+    return covered / max(1, ink.right - ink.left)
 
 
 def row_image(card: np.ndarray, row: InkLine) -> tuple[np.ndarray, int, int]:

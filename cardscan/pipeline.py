@@ -124,7 +124,9 @@ def read_side(
     if side == "front" and options.psm != SPARSE_PSM:
         with timer.stage("fallback"):
             ocr_page = _mend_poor_lines(ocr_page, prepared.image, options, engine)
-            ocr_page = split_joined_lines(ocr_page, prepared.image, options, engine)
+            inks = layout.ink_lines(prepared.image)
+            ocr_page = split_joined_lines(ocr_page, prepared.image, options, engine, inks)
+            ocr_page = read_lost_lines(ocr_page, prepared.image, options, engine, inks)
     if options.debug_dir is not None:
         _write_steps(options.debug_dir, side, prepared)
     with timer.stage("qr"):
@@ -261,7 +263,10 @@ ROW_PSM = 6
 ROW_CONFIDENCE_SLACK = 2.0
 
 
-def split_joined_lines(page: OcrPage, card: np.ndarray, options: Options, engine: OcrEngine) -> OcrPage:
+def split_joined_lines(
+    page: OcrPage, card: np.ndarray, options: Options, engine: OcrEngine,
+    inks: list[layout.InkLine] | None = None,
+) -> OcrPage:
     """The reading with each line that joins rows of ink of different heights or sizes (a name
     beside a phone number in the next column, no rule between them: "Céline Lefèvre — s01 tvn"
     for the name and "69001 Lyon") replaced by its rows read one by one, each in a block of
@@ -273,7 +278,7 @@ def split_joined_lines(page: OcrPage, card: np.ndarray, options: Options, engine
     candidates = [line for line in lines if len(line.words) >= 2]
     if not candidates:
         return page
-    inks = layout.ink_lines(card)
+    inks = layout.ink_lines(card) if inks is None else inks
     replaced: set[int] = set()
     added: list[OcrWord] = []
     next_block = max((w.block for w in page.words), default=0) + 1
@@ -302,6 +307,40 @@ def split_joined_lines(page: OcrPage, card: np.ndarray, options: Options, engine
     if not replaced:
         return page
     return OcrPage([w for w in page.words if id(w) not in replaced] + added, page.width, page.height)
+
+
+# A dropped line's reading is kept when Tesseract is this sure of it (0..100, word_confidence)
+# and it has this many confident letters: a texture or a logo read as text is unsure.
+LOST_LINE_CONFIDENCE = 75.0
+LOST_LINE_LETTERS = 3
+
+
+def read_lost_lines(
+    page: OcrPage, card: np.ndarray, options: Options, engine: OcrEngine,
+    inks: list[layout.InkLine] | None = None,
+) -> OcrPage:
+    """The reading with the lines of ink it left uncovered (layout.lost_lines: psm 3's layout
+    analysis drops a line of blurred small print) read one by one, each in a block of its
+    own after the rest, when Tesseract is sure of them. Only a card with such a line pays:
+    on the sample set 2 of 160 (one strip each, nothing kept: the column split above already
+    reads card-053's e-mail, which psm 3 drops on most crops of the card); on realdev 17 of
+    26 cards read 91 strips, words kept on 4, macro F1 0.7739 -> 0.7776 (names and titles
+    .889 -> .913, companies .769 -> .750)."""
+    inks = layout.ink_lines(card) if inks is None else inks
+    lost = layout.lost_lines(inks, page.words)
+    if not lost:
+        return page
+    added: list[OcrWord] = []
+    next_block = max((w.block for w in page.words), default=0) + 1
+    row_options = replace(options, psm=ROW_PSM)
+    for ink in lost:
+        crop, left, top = layout.row_image(card, ink)
+        read = [replace(w, left=w.left + left, top=w.top + top, block=next_block)
+                for w in engine.read(crop, row_options).words]
+        if word_confidence(read) >= LOST_LINE_CONFIDENCE and letters(read, sure=True) >= LOST_LINE_LETTERS:
+            added.extend(read)
+            next_block += 1
+    return OcrPage(page.words + added, page.width, page.height) if added else page
 
 
 def _write_steps(folder: Path, side: str, prepared: image.PreparedCard) -> None:

@@ -170,3 +170,44 @@ def test_split_joined_lines_reads_nothing_again_on_a_card_of_one_row_per_line() 
     engine = CropEngine()
     assert pipeline.split_joined_lines(page, card, Options(), engine) is page
     assert engine.psms == []
+
+
+def test_lost_lines_are_the_text_sized_ink_no_word_covers() -> None:
+    words = [word("Mobile", 495, 280, 36), word("+61", 620, 280, 36), word("428", 700, 280, 36)]
+    mobile = layout.InkLine(494, 284, 760, 307, 307, 16)  # read
+    email = layout.InkLine(494, 320, 940, 348, 345, 17)  # dropped
+    speck = layout.InkLine(100, 100, 130, 125, 125, 20)  # an icon: not a line of text
+    logo = layout.InkLine(100, 400, 700, 560, 560, 120)  # letters of a logo, far too big
+    assert layout.lost_lines([mobile, email, speck, logo], words) == [email]
+    assert layout.lost_lines([email], []) == []  # nothing read: the poor front's second tries
+
+
+class StripEngine:
+    """Reads every crop as one line of text, as sure as it is told."""
+
+    name = "strip"
+
+    def __init__(self, conf: float) -> None:
+        self.conf, self.psms = conf, []  # type: ignore[var-annotated]
+
+    def read(self, image: np.ndarray, options: Options) -> OcrPage:
+        self.psms.append(options.psm)
+        return OcrPage([word("jane@acme.com", 5, 6, 28, self.conf)], image.shape[1], image.shape[0])
+
+    def orientation(self, image: np.ndarray, options: Options) -> int | None:
+        return None
+
+
+def test_read_lost_lines_adds_a_dropped_line_read_surely() -> None:
+    card = np.full((600, 1000), 235, np.uint8)
+    cv2.putText(card, "Mobile +61 428", (100, 300), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 30, 2)
+    cv2.putText(card, "jane@acme.com", (100, 360), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 30, 2)
+    page = OcrPage([word("Mobile", 100, 278, 30), word("+61", 230, 278, 30), word("428", 300, 278, 30)],
+                   1000, 600)
+    engine = StripEngine(conf=92.0)
+    mended = pipeline.read_lost_lines(page, card, Options(), engine)
+    assert engine.psms == [pipeline.ROW_PSM]
+    added = mended.words[3:]
+    assert [w.text for w in added] == ["jane@acme.com"] and added[0].block == 2
+    assert 320 < added[0].top < 360  # on the card, where the line is
+    assert pipeline.read_lost_lines(page, card, Options(), StripEngine(conf=40.0)) is page  # a texture
