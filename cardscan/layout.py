@@ -213,3 +213,21 @@ def row_image(card: np.ndarray, row: InkLine) -> tuple[np.ndarray, int, int]:
          max(0, row.left - left - 2):row.right - left + 2] = True
     crop[~keep] = ground
     return crop, left, top
+
+
+def strip_sheet(card: np.ndarray, inks: list[InkLine]) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """The lines cut out (row_image) and stacked on one sheet of the card's ground, a line's
+    height apart, so that Tesseract reads them all in one call; and for each, its top and
+    bottom on the sheet and the left and top of its cut on the card."""
+    crops = [row_image(card, ink) for ink in inks]
+    gap = max(crop.shape[0] for crop, _, _ in crops)
+    width = max(crop.shape[1] for crop, _, _ in crops)
+    height = sum(crop.shape[0] for crop, _, _ in crops) + gap * (len(crops) + 1)
+    sheet = np.full((height, width), np.median(card), card.dtype)
+    places = []
+    y = gap
+    for crop, left, top in crops:
+        sheet[y:y + crop.shape[0], :crop.shape[1]] = crop
+        places.append((y, y + crop.shape[0], left, top))
+        y += crop.shape[0] + gap
+    return sheet, places

@@ -183,7 +183,7 @@ def test_lost_lines_are_the_text_sized_ink_no_word_covers() -> None:
 
 
 class StripEngine:
-    """Reads every crop as one line of text, as sure as it is told."""
+    """Reads every image as one line of text in its middle, as sure as it is told."""
 
     name = "strip"
 
@@ -192,7 +192,8 @@ class StripEngine:
 
     def read(self, image: np.ndarray, options: Options) -> OcrPage:
         self.psms.append(options.psm)
-        return OcrPage([word("jane@acme.com", 5, 6, 28, self.conf)], image.shape[1], image.shape[0])
+        middle = image.shape[0] // 2  # the one line of a sheet of one strip
+        return OcrPage([word("jane@acme.com", 5, middle - 14, 28, self.conf)], image.shape[1], image.shape[0])
 
     def orientation(self, image: np.ndarray, options: Options) -> int | None:
         return None
@@ -211,3 +212,13 @@ def test_read_lost_lines_adds_a_dropped_line_read_surely() -> None:
     assert [w.text for w in added] == ["jane@acme.com"] and added[0].block == 2
     assert 320 < added[0].top < 360  # on the card, where the line is
     assert pipeline.read_lost_lines(page, card, Options(), StripEngine(conf=40.0)) is page  # a texture
+
+
+def test_strip_sheet_stacks_the_lines_a_line_apart() -> None:
+    card = np.full((400, 800), 230, np.uint8)
+    inks = [layout.InkLine(100, 100, 500, 120, 120, 14), layout.InkLine(50, 300, 300, 330, 330, 20)]
+    sheet, places = layout.strip_sheet(card, inks)
+    (top_a, bottom_a, left_a, card_top_a), (top_b, bottom_b, _, _) = places
+    assert (left_a, card_top_a) == (86, 86)  # the first cut: half its height and 4 px out
+    assert top_a == top_b - bottom_a == 68  # the taller cut's height apart (30 + 2 * 19)
+    assert sheet.shape == (bottom_b + 68, 428)
