@@ -122,7 +122,8 @@ def word(text: str, left: int, top: int, height: int, conf: float = 95.0, block:
 
 
 class CropEngine:
-    """Reads a tall crop as the name and a short one as the address line, at psm 6."""
+    """Reads each band of ink on the image (a strip of a sheet) as the name when it is tall,
+    as the address line when it is not, at its own height."""
 
     name = "by-crop"
 
@@ -131,9 +132,15 @@ class CropEngine:
 
     def read(self, image: np.ndarray, options: Options) -> OcrPage:
         self.psms.append(options.psm)
-        tall = image.shape[0] > 65
-        words = [word("Céline", 20, 10, 60), word("Lefèvre", 150, 10, 60)] if tall else \
-            [word("69001", 10, 8, 30), word("Lyon", 120, 8, 30)]
+        inked = np.flatnonzero((image < 128).any(axis=1))
+        bands = np.split(inked, np.flatnonzero(np.diff(inked) > 1) + 1) if len(inked) else []
+        words = []
+        for band in bands:
+            top, height = int(band[0]), int(band[-1] - band[0] + 1)
+            if height > 25:
+                words += [word("Céline", 20, top, height), word("Lefèvre", 150, top, height)]
+            else:
+                words += [word("69001", 10, top, height), word("Lyon", 120, top, height)]
         return OcrPage(words, image.shape[1], image.shape[0])
 
     def orientation(self, image: np.ndarray, options: Options) -> int | None:
@@ -152,7 +159,7 @@ def test_split_joined_lines_reads_each_row_on_its_own() -> None:
               word("—", 600, 380, 10, 40), word("s01", 730, 395, 30, 30), word("tvn", 800, 395, 30, 35)]
     engine = CropEngine()
     page = pipeline.split_joined_lines(OcrPage(joined, 1100, 600), two_rows_card(), Options(), engine)
-    assert engine.psms == [pipeline.ROW_PSM, pipeline.ROW_PSM]
+    assert engine.psms == [pipeline.ROW_PSM]  # both rows in one call
     assert [line.text for line in group_lines(page.words)] == ["Céline Lefèvre", "69001 Lyon"]
 
 
