@@ -144,6 +144,10 @@ def test_email_misreads(line: str, expected: list[str]) -> None:
     ("W copperfield. fr", ["copperfield.fr"]),
     ("Web: www. copperfield:com", ["www.copperfield.com"]),
     ("Lyon. fr", []),  # nor a spaced dot
+    # a dot read as an i, or a colon, in a host after www. that has no dot
+    ("Web: www. copperfieldicom", ["www.copperfield.com"]),
+    ("www.copperfield:net", ["www.copperfield.net"]),
+    ("www.unicom.com", ["www.unicom.com"]),  # it has its dot
 ])
 def test_website_misreads(line: str, expected: list[str]) -> None:
     assert [site for site, _ in find_websites(line)] == expected

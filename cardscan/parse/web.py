@@ -52,6 +52,9 @@ _SCHEME_NO_DOT = re.compile(r"(https?://(?:www\.)?[a-z0-9-]{3,}?)(com|net|org)\b
 _WEB_LABEL = re.compile(r"^(?:w|web|website|site|url|internet|homepage)\s*[:.]?\s+(?=\S)", re.IGNORECASE)
 _SPACED_TLD = re.compile(r"((?:https?://|www\.)[\w.-]*\.)\s+([a-z]{2,6})\b")
 _LOST_DOT = re.compile(r"((?:https?://|www\.)[a-z0-9-]+)" + SPACED_ENDING)
+# A host after www. with no dot at all, its ending read with the dot as an i or a colon: blur
+# shows the dot with a speck above it ("www.acmeicom", as the colon of "acme:com").
+_DOT_AS_I = re.compile(r"(\bwww\.[a-z0-9-]{2,}?)[i:](com|net|org)\b(?![.@/-])", re.IGNORECASE)
 
 
 def find_websites(text: str) -> list[tuple[str, str]]:
@@ -60,6 +63,7 @@ def find_websites(text: str) -> list[tuple[str, str]]:
     text = _SPACED_TLD.sub(r"\1\2", text)  # OCR put a space after the last dot: "www.acme. io"
     text = _SCHEME_NO_DOT.sub(r"\1.\2", text)  # "https://acmecom": the dot before the ending lost
     text = _LOST_DOT.sub(join_ending, text)  # "www.acme com": lost, the space kept (blur)
+    text = _DOT_AS_I.sub(r"\1.\2", text)  # "www.acmeicom"
     label = _WEB_LABEL.match(text)
     if label:  # "W acme-tools, fr", "Web: acme:fr", "W acme. fr": a comma, colon or spaced dot
         value = re.sub(r"(?<=[a-z0-9])[.,:]\s?(?=[a-z]{2,6}\b)", ".", text[label.end():])

@@ -1,0 +1,231 @@
+"""layout.dividers / layout.columns and pipeline.read_columns: a two-column card is read column
+by column when a vertical rule divides it."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from cardscan import layout, pipeline
+from cardscan.model import OcrLine, OcrPage, OcrWord, group_lines
+from cardscan.options import SPARSE_PSM, Options
+from tests.cards_text import PsmEngine
+
+
+def card_with_rule(x: int, top: int = 100, bottom: int = 500, thickness: int = 4) -> np.ndarray:
+    card = np.full((600, 1000), 235, np.uint8)
+    cv2.putText(card, "Jane Doe", (60, 250), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 30, 3)
+    cv2.putText(card, "+1 555 0100", (560, 250), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 30, 2)
+    cv2.rectangle(card, (x, top), (x + thickness - 1, bottom), 40, -1)
+    return card
+
+
+def test_a_long_thin_rule_inside_the_card_is_a_divider() -> None:
+    assert layout.dividers(card_with_rule(500), x_height=22.0) == [(500, 504)]
+
+
+def test_no_divider_on_a_card_of_text_alone() -> None:
+    card = card_with_rule(500, top=300, bottom=310)  # a dash, not a rule
+    assert layout.dividers(card, x_height=22.0) == []
+
+
+def test_a_short_or_thick_or_edge_rule_is_not_a_divider() -> None:
+    assert layout.dividers(card_with_rule(500, top=250, bottom=400), 22.0) == []  # a quarter of the card
+    assert layout.dividers(card_with_rule(500, thickness=12), 22.0) == []  # a bar, not a rule
+    assert layout.dividers(card_with_rule(30), 22.0) == []  # the card's own edge
+
+
+def test_columns_lie_between_the_dividers_and_skip_slivers() -> None:
+    assert layout.columns(1000, [(500, 504)]) == [(0, 497), (507, 1000)]
+    assert layout.columns(1000, [(985, 990)]) == [(0, 982)]  # 993..1000 is too narrow
+
+
+def test_read_columns_reads_each_column_and_shifts_its_words() -> None:
+    shapes: list[tuple[int, ...]] = []
+
+    def words(psm: int) -> list[OcrWord]:
+        return [OcrWord("word", 10, 20, 40, 20, 95.0, block=1, paragraph=1, line=1),
+                OcrWord("next", 10, 60, 40, 20, 95.0, block=2, paragraph=1, line=1)]
+
+    engine = PsmEngine(words)
+    original = engine.read
+
+    def read(image: np.ndarray, options: Options):  # type: ignore[no-untyped-def]
+        shapes.append(image.shape)
+        return original(image, options)
+
+    engine.read = read  # type: ignore[method-assign]
+    page = pipeline.read_columns(card_with_rule(500), Options(), engine, 22.0)
+    assert shapes == [(600, 497), (600, 493)]
+    assert [(w.left, w.block) for w in page.words] == [(10, 1), (10, 2), (517, 3), (517, 4)]
+    assert (page.width, page.height) == (1000, 600)
+
+
+def test_read_columns_reads_a_card_without_divider_once() -> None:
+    engine = PsmEngine(lambda psm: [])
+    pipeline.read_columns(card_with_rule(500, top=300, bottom=310), Options(), engine, 22.0)
+    pipeline.read_columns(card_with_rule(500), Options(psm=SPARSE_PSM), engine, 22.0)
+    assert engine.psms == [3, SPARSE_PSM]  # sparse text has no layout to split
+
+
+def ink(left: int, right: int, baseline: float, x_height: float) -> layout.InkLine:
+    return layout.InkLine(left, int(baseline - 1.4 * x_height), right, int(baseline), baseline, x_height)
+
+
+def ocr_line(*words: OcrWord) -> OcrLine:
+    return OcrLine(list(words))
+
+
+def test_pieces_on_one_baseline_of_one_size_are_one_row() -> None:
+    # a big name's two words, the gap between them wide for the card's median letter
+    found = layout.rows([ink(100, 300, 400, 40), ink(330, 600, 401, 42)])
+    assert [(r.left, r.right) for r in found] == [(100, 600)]
+
+
+def test_a_name_beside_small_print_lower_down_or_smaller_is_two_rows() -> None:
+    # Céline Lefèvre (x-height 42) beside "69001 Lyon" (28), baselines 10 px apart
+    assert len(layout.rows([ink(100, 650, 408, 42), ink(724, 930, 417, 28)])) == 2
+    # the same baseline, but print of twice the size: a column's line beside a name
+    assert len(layout.rows([ink(100, 650, 408, 42), ink(724, 930, 408, 20)])) == 2
+
+
+def test_joined_rows_of_a_line_that_spans_two_rows() -> None:
+    joined = ocr_line(word("Céline", 99, 340, 60), word("s01", 850, 390, 30))
+    other = ocr_line(word("192-rue-de-Rivoli", 728, 335, 28))  # its own line, above the small one
+    inks = [ink(98, 650, 408, 42), ink(724, 930, 417, 28), ink(726, 1024, 365, 20)]
+    found = layout.joined_rows(joined, [joined, other], inks)
+    assert [(r.left, r.right) for r in found] == [(98, 650), (724, 930)]
+
+
+def test_joined_rows_of_a_line_of_one_row_or_of_accents() -> None:
+    line = ocr_line(word("Jane", 100, 350, 60), word("Doe", 400, 350, 60))
+    assert layout.joined_rows(line, [line], [ink(100, 300, 400, 40), ink(330, 600, 401, 42)]) == []
+    # the accents over "BJÖRN ČOLIĆ" group into a short row of specks above it
+    accents = layout.InkLine(480, 220, 530, 232, 232, 10)
+    assert layout.joined_rows(line, [line], [ink(100, 600, 400, 40), accents]) == []
+    umlauts = layout.InkLine(150, 355, 420, 364, 364, 9)  # far apart: a row wide enough
+    assert layout.joined_rows(line, [line], [ink(100, 600, 410, 40), umlauts]) == []
+
+
+def test_row_image_keeps_the_row_and_paints_its_margin_with_the_ground() -> None:
+    card = np.full((300, 400), 230, np.uint8)
+    card[100:130, 50:350] = 20  # the row
+    card[85:95, 60:80] = 20  # a neighbour's descender, in the margin
+    crop, left, top = layout.row_image(card, layout.InkLine(50, 100, 350, 130, 130, 20))
+    assert (left, top) == (31, 81)
+    assert crop[100 - top + 5, 100 - left] == 20
+    assert crop[90 - top, 70 - left] == 230
+
+
+def word(text: str, left: int, top: int, height: int, conf: float = 95.0, block: int = 1) -> OcrWord:
+    return OcrWord(text, left, top, 18 * len(text), height, conf, block=block, paragraph=1, line=1)
+
+
+class CropEngine:
+    """Reads each band of ink on the image (a strip of a sheet) as the name when it is tall,
+    as the address line when it is not, at its own height."""
+
+    name = "by-crop"
+
+    def __init__(self) -> None:
+        self.psms: list[int] = []
+
+    def read(self, image: np.ndarray, options: Options) -> OcrPage:
+        self.psms.append(options.psm)
+        inked = np.flatnonzero((image < 128).any(axis=1))
+        bands = np.split(inked, np.flatnonzero(np.diff(inked) > 1) + 1) if len(inked) else []
+        words = []
+        for band in bands:
+            top, height = int(band[0]), int(band[-1] - band[0] + 1)
+            if height > 25:
+                words += [word("Céline", 20, top, height), word("Lefèvre", 150, top, height)]
+            else:
+                words += [word("69001", 10, top, height), word("Lyon", 120, top, height)]
+        return OcrPage(words, image.shape[1], image.shape[0])
+
+    def orientation(self, image: np.ndarray, options: Options) -> int | None:
+        return None
+
+
+def two_rows_card() -> np.ndarray:
+    card = np.full((600, 1100), 235, np.uint8)
+    cv2.putText(card, "Celine Lefevre", (100, 408), cv2.FONT_HERSHEY_SIMPLEX, 1.6, 30, 4)
+    cv2.putText(card, "69001 Lyon", (724, 425), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 30, 2)
+    return card
+
+
+def test_split_joined_lines_reads_each_row_on_its_own() -> None:
+    joined = [word("Céline", 99, 360, 60, 90), word("Lefèvre", 230, 360, 60, 92),
+              word("—", 600, 380, 10, 40), word("s01", 730, 395, 30, 30), word("tvn", 800, 395, 30, 35)]
+    engine = CropEngine()
+    page = pipeline.split_joined_lines(OcrPage(joined, 1100, 600), two_rows_card(), Options(), engine)
+    assert engine.psms == [pipeline.ROW_PSM]  # both rows in one call
+    assert [line.text for line in group_lines(page.words)] == ["Céline Lefèvre", "69001 Lyon"]
+
+
+def test_split_joined_lines_keeps_a_reading_that_would_lose_letters() -> None:
+    joined = [word("Céline", 99, 360, 60), word("Lefèvre", 230, 360, 60),
+              word("Rhône-Alpes", 730, 395, 30), word("69001", 900, 395, 30)]
+    page = OcrPage(joined, 1100, 600)
+    assert pipeline.split_joined_lines(page, two_rows_card(), Options(), CropEngine()) is page
+
+
+def test_split_joined_lines_reads_nothing_again_on_a_card_of_one_row_per_line() -> None:
+    card = np.full((600, 1100), 235, np.uint8)
+    cv2.putText(card, "Jane Doe  +1 555 0100", (100, 300), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 30, 2)
+    page = OcrPage([word("Jane", 100, 280, 30), word("+1", 500, 280, 30)], 1100, 600)
+    engine = CropEngine()
+    assert pipeline.split_joined_lines(page, card, Options(), engine) is page
+    assert engine.psms == []
+
+
+def test_lost_lines_are_the_text_sized_ink_no_word_covers() -> None:
+    words = [word("Mobile", 495, 280, 36), word("+61", 620, 280, 36), word("428", 700, 280, 36)]
+    mobile = layout.InkLine(494, 284, 760, 307, 307, 16)  # read
+    email = layout.InkLine(494, 320, 940, 348, 345, 17)  # dropped
+    speck = layout.InkLine(100, 100, 130, 125, 125, 20)  # an icon: not a line of text
+    logo = layout.InkLine(100, 400, 700, 560, 560, 120)  # letters of a logo, far too big
+    assert layout.lost_lines([mobile, email, speck, logo], words) == [email]
+    assert layout.lost_lines([email], []) == []  # nothing read: the poor front's second tries
+
+
+class StripEngine:
+    """Reads every image as one line of text in its middle, as sure as it is told."""
+
+    name = "strip"
+
+    def __init__(self, conf: float) -> None:
+        self.conf, self.psms = conf, []  # type: ignore[var-annotated]
+
+    def read(self, image: np.ndarray, options: Options) -> OcrPage:
+        self.psms.append(options.psm)
+        middle = image.shape[0] // 2  # the one line of a sheet of one strip
+        return OcrPage([word("jane@acme.com", 5, middle - 14, 28, self.conf)], image.shape[1], image.shape[0])
+
+    def orientation(self, image: np.ndarray, options: Options) -> int | None:
+        return None
+
+
+def test_read_lost_lines_adds_a_dropped_line_read_surely() -> None:
+    card = np.full((600, 1000), 235, np.uint8)
+    cv2.putText(card, "Mobile +61 428", (100, 300), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 30, 2)
+    cv2.putText(card, "jane@acme.com", (100, 360), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 30, 2)
+    page = OcrPage([word("Mobile", 100, 278, 30), word("+61", 230, 278, 30), word("428", 300, 278, 30)],
+                   1000, 600)
+    engine = StripEngine(conf=92.0)
+    mended = pipeline.read_lost_lines(page, card, Options(), engine)
+    assert engine.psms == [pipeline.ROW_PSM]
+    added = mended.words[3:]
+    assert [w.text for w in added] == ["jane@acme.com"] and added[0].block == 2
+    assert 320 < added[0].top < 360  # on the card, where the line is
+    assert pipeline.read_lost_lines(page, card, Options(), StripEngine(conf=40.0)) is page  # a texture
+
+
+def test_strip_sheet_stacks_the_lines_a_line_apart() -> None:
+    card = np.full((400, 800), 230, np.uint8)
+    inks = [layout.InkLine(100, 100, 500, 120, 120, 14), layout.InkLine(50, 300, 300, 330, 330, 20)]
+    sheet, places = layout.strip_sheet(card, inks)
+    (top_a, bottom_a, left_a, card_top_a), (top_b, bottom_b, _, _) = places
+    assert (left_a, card_top_a) == (86, 86)  # the first cut: half its height and 4 px out
+    assert top_a == top_b - bottom_a == 68  # the taller cut's height apart (30 + 2 * 19)
+    assert sheet.shape == (bottom_b + 68, 428)
