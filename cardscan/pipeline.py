@@ -124,7 +124,9 @@ def read_side(
     if side == "front" and options.psm != SPARSE_PSM:
         with timer.stage("fallback"):
             ocr_page = _mend_poor_lines(ocr_page, prepared.image, options, engine)
+        with timer.stage("layout"):
             inks = layout.ink_lines(prepared.image)
+        with timer.stage("fallback"):
             ocr_page = split_joined_lines(ocr_page, prepared.image, options, engine, inks)
             ocr_page = read_lost_lines(ocr_page, prepared.image, options, engine, inks)
     if options.debug_dir is not None:
@@ -139,7 +141,8 @@ def _read_prepared(
     side: str,
 ) -> tuple[OcrPage, image.PreparedCard]:
     """The prepared card's reading, with a poorly read front's second tries."""
-    ocr_page = read_columns(prepared.image, options, engine, prepared.x_height or image.TARGET_X_HEIGHT)
+    with timer.stage("layout"):  # the dividers' search; the columns' readings count as "ocr"
+        ocr_page = read_columns(prepared.image, options, engine, prepared.x_height or image.TARGET_X_HEIGHT)
     if side == "front" and reads_poorly(ocr_page):
         # Its readings count as "ocr"; "fallback" is the rest (turning, the whole photo's image stage).
         with timer.stage("fallback"):
