@@ -266,6 +266,20 @@ ROW_PSM = 6
 ROW_CONFIDENCE_SLACK = 2.0
 
 
+def read_strips(
+    card: np.ndarray, strips: list[layout.InkLine], options: Options, engine: OcrEngine,
+) -> list[list[OcrWord]]:
+    """The words of each strip of the card, in the card's coordinates, read in one call on a
+    sheet of the strips (layout.strip_sheet) as a uniform block."""
+    sheet, places = layout.strip_sheet(card, strips)
+    sheet_words = engine.read(sheet, replace(options, psm=ROW_PSM)).words
+    return [
+        [replace(w, left=w.left + left, top=w.top - sheet_top + top)
+         for w in sheet_words if sheet_top <= w.top + w.height / 2 < sheet_bottom]
+        for sheet_top, sheet_bottom, left, top in places
+    ]
+
+
 def split_joined_lines(
     page: OcrPage, card: np.ndarray, options: Options, engine: OcrEngine,
     inks: list[layout.InkLine] | None = None,
@@ -288,25 +302,18 @@ def split_joined_lines(
     if not joined:
         return page
     # all the rows in one call, on a sheet of their strips
-    sheet, places = layout.strip_sheet(card, [row for _, rows in joined for row in rows])
-    sheet_words = engine.read(sheet, replace(options, psm=ROW_PSM)).words
+    strips = iter(read_strips(card, [row for _, rows in joined for row in rows], options, engine))
     replaced: set[int] = set()
     added: list[OcrWord] = []
     next_block = max((w.block for w in page.words), default=0) + 1
-    first_place = 0
     for line, rows in joined:
-        read: list[OcrWord] = []
         key = line.words[0]
-        line_places, first_place = places[first_place:first_place + len(rows)], first_place + len(rows)
-        for number, (sheet_top, sheet_bottom, left, top) in enumerate(line_places):
-            for w in sheet_words:
-                if not sheet_top <= w.top + w.height / 2 < sheet_bottom:
-                    continue
-                w = replace(w, left=w.left + left, top=w.top - sheet_top + top, block=next_block + number)
-                # the leftmost row keeps the joined line's place in the reading order (the
-                # others are the next column's)
-                read.append(replace(w, block=key.block, paragraph=key.paragraph, line=key.line)
-                            if number == 0 else w)
+        read: list[OcrWord] = []
+        for number, strip in zip(range(len(rows)), strips, strict=False):
+            # the leftmost row keeps the joined line's place in the reading order (the
+            # others are the next column's)
+            read.extend(replace(w, block=key.block, paragraph=key.paragraph, line=key.line) if number == 0
+                        else replace(w, block=next_block + number) for w in strip)
         if any(letters(read, sure) < letters(line.words, sure) for sure in (False, True)):
             continue  # a row read as nothing, or less
         if word_confidence(read) < word_confidence(line.words) - ROW_CONFIDENCE_SLACK:
@@ -341,13 +348,10 @@ def read_lost_lines(
     lost = layout.lost_lines(inks, page.words)
     if not lost:
         return page
-    sheet, places = layout.strip_sheet(card, lost)
-    sheet_words = engine.read(sheet, replace(options, psm=ROW_PSM)).words
     added: list[OcrWord] = []
     next_block = max((w.block for w in page.words), default=0) + 1
-    for sheet_top, sheet_bottom, left, top in places:
-        read = [replace(w, left=w.left + left, top=w.top - sheet_top + top, block=next_block)
-                for w in sheet_words if sheet_top <= w.top + w.height / 2 < sheet_bottom]
+    for strip in read_strips(card, lost, options, engine):
+        read = [replace(w, block=next_block) for w in strip]
         if word_confidence(read) >= LOST_LINE_CONFIDENCE and letters(read, sure=True) >= LOST_LINE_LETTERS:
             added.extend(read)
             next_block += 1
