@@ -6,6 +6,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
 
 import cv2
@@ -309,7 +310,7 @@ def split_joined_lines(
     for line, rows in joined:
         key = line.words[0]
         read: list[OcrWord] = []
-        for number, strip in zip(range(len(rows)), strips, strict=False):
+        for number, strip in enumerate(islice(strips, len(rows))):  # this line's rows, in order
             # the leftmost row keeps the joined line's place in the reading order (the
             # others are the next column's)
             read.extend(replace(w, block=key.block, paragraph=key.paragraph, line=key.line) if number == 0
