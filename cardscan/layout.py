@@ -227,11 +227,19 @@ def row_image(card: np.ndarray, row: InkLine) -> tuple[np.ndarray, int, int]:
     return crop, left, top
 
 
-def strip_sheet(card: np.ndarray, inks: list[InkLine]) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+def strip_sheet(
+    card: np.ndarray, inks: list[InkLine], scales: list[float] | None = None,
+) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
     """The lines cut out (row_image) and stacked on one sheet of the card's ground, a line's
     height apart, so that Tesseract reads them all in one call; and for each, its top and
-    bottom on the sheet and the left and top of its cut on the card."""
-    crops = [row_image(card, ink) for ink in inks]
+    bottom on the sheet and the left and top of its cut on the card. With `scales`, each cut
+    is shrunk by its own factor (area averaging) before it is stacked."""
+    crops = []
+    for number, ink in enumerate(inks):
+        crop, left, top = row_image(card, ink)
+        if scales is not None and scales[number] != 1.0:
+            crop = cv2.resize(crop, None, fx=scales[number], fy=scales[number], interpolation=cv2.INTER_AREA)
+        crops.append((crop, left, top))
     gap = max(crop.shape[0] for crop, _, _ in crops)
     width = max(crop.shape[1] for crop, _, _ in crops)
     height = sum(crop.shape[0] for crop, _, _ in crops) + gap * (len(crops) + 1)

@@ -3,8 +3,11 @@ by column when a vertical rule divides it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import cv2
 import numpy as np
+import pytest
 
 from cardscan import layout, pipeline
 from cardscan.model import OcrLine, OcrPage, OcrWord, group_lines
@@ -229,3 +232,79 @@ def test_strip_sheet_stacks_the_lines_a_line_apart() -> None:
     assert (left_a, card_top_a) == (86, 86)  # the first cut: half its height and 4 px out
     assert top_a == top_b - bottom_a == 68  # the taller cut's height apart (30 + 2 * 19)
     assert sheet.shape == (bottom_b + 68, 428)
+
+
+class SheetEngine:
+    """Reads a sheet of strips as one sure word in the middle of each strip's row, the sheets
+    it was given kept; a strip's word is as tall as the strip's glyphs came out on the sheet."""
+
+    name = "sheet"
+
+    def __init__(self, text: str, conf: float) -> None:
+        self.text, self.conf, self.sheets = text, conf, []  # type: ignore[var-annotated]
+
+    def read(self, image: np.ndarray, options: Options) -> OcrPage:
+        self.sheets.append(image)
+        rows = np.flatnonzero((image < 128).any(axis=1))  # the ink of the one strip
+        top, bottom = int(rows.min()), int(rows.max()) + 1
+        found = [word(self.text, 20, top, bottom - top, self.conf)]
+        return OcrPage(found, image.shape[1], image.shape[0])
+
+    def orientation(self, image: np.ndarray, options: Options) -> int | None:
+        return None
+
+
+def big_number_card() -> tuple[np.ndarray, OcrPage]:
+    card = np.full((500, 1000), 235, np.uint8)
+    cv2.putText(card, "T. +33 5 32 70 60 52", (100, 232), cv2.FONT_HERSHEY_SIMPLEX, 1.4, 30, 3)
+    garbled = [word("T1330", 100, 200, 32, 31.0, block=2), word("32", 260, 200, 32, 49.0, block=2),
+               word("7060:52", 340, 200, 32, 84.0, block=2)]
+    return card, OcrPage([*garbled, word("Jane", 100, 100, 40, 96.0)], 1000, 500)
+
+
+def test_an_unsure_line_of_big_digits_is_read_again_smaller() -> None:
+    card, page = big_number_card()
+    engine = SheetEngine("+33532706052", conf=96.0)
+    mended = pipeline.read_unsure_numbers_smaller(page, card, Options(), engine)
+    (sheet,) = engine.sheets
+    def ink_height(image: np.ndarray) -> int:
+        rows = np.flatnonzero((image < 128).any(axis=1))
+        return int(rows.max() - rows.min() + 1)
+
+    # the strip shrunk by 18/32: its words' 32-pixel glyphs are 18 high on the sheet
+    assert ink_height(sheet) / ink_height(card[150:300]) == pytest.approx(18 / 32, abs=0.05)
+    assert [w.text for w in mended.words] == ["Jane", "+33532706052"]
+    number = mended.words[1]
+    assert number.block == 2  # the line's place in the reading order
+    assert 190 <= number.top <= 215 and 28 <= number.height <= 40  # back on the card, at its size
+
+
+def test_a_line_of_big_digits_is_kept_unless_the_smaller_reading_is_surer_and_whole() -> None:
+    card, page = big_number_card()
+    unsure = SheetEngine("+33532706052", 70.0)
+    assert pipeline.read_unsure_numbers_smaller(page, card, Options(), unsure) is page
+    partial = SheetEngine("+33", 97.0)  # most digits lost
+    assert pipeline.read_unsure_numbers_smaller(page, card, Options(), partial) is page
+
+
+def test_only_unsure_lines_of_big_digits_are_read_again() -> None:
+    card, page = big_number_card()
+    engine = SheetEngine("+33532706052", conf=96.0)
+    sure = OcrPage([replace(w, conf=92.0) for w in page.words], 1000, 500)
+    small = OcrPage([replace(w, height=20) for w in page.words], 1000, 500)
+    letters_only = OcrPage([replace(w, text="Wwyw") for w in page.words], 1000, 500)
+    for unchanged in (sure, small, letters_only):
+        assert pipeline.read_unsure_numbers_smaller(unchanged, card, Options(), engine) is unchanged
+    assert engine.sheets == []
+
+
+@pytest.mark.tesseract
+def test_a_light_font_s_phone_numbers_read_right_on_a_sample_photo() -> None:
+    # card-126 (a desk photo): at the card's scale the `Latin` model reads "T1330 32 7060:52"
+    from pathlib import Path
+
+    from cardscan.model import Card
+
+    sample = Path(__file__).resolve().parents[1] / "samples" / "card-126.jpg"
+    contact = pipeline.read_card(Card(front=sample), Options())
+    assert [p.number for p in contact.phones] == ["+33532706052", "+33753942328", "+33532706053"]
