@@ -265,7 +265,7 @@ def big_number_card() -> tuple[np.ndarray, OcrPage]:
 def test_an_unsure_line_of_big_digits_is_read_again_smaller() -> None:
     card, page = big_number_card()
     engine = SheetEngine("+33532706052", conf=96.0)
-    mended = pipeline.read_unsure_numbers_smaller(page, card, Options(), engine)
+    mended = pipeline.read_unsure_again(page, card, Options(), engine)
     (sheet,) = engine.sheets
     def ink_height(image: np.ndarray) -> int:
         rows = np.flatnonzero((image < 128).any(axis=1))
@@ -282,9 +282,9 @@ def test_an_unsure_line_of_big_digits_is_read_again_smaller() -> None:
 def test_a_line_of_big_digits_is_kept_unless_the_smaller_reading_is_surer_and_whole() -> None:
     card, page = big_number_card()
     unsure = SheetEngine("+33532706052", 70.0)
-    assert pipeline.read_unsure_numbers_smaller(page, card, Options(), unsure) is page
+    assert pipeline.read_unsure_again(page, card, Options(), unsure) is page
     partial = SheetEngine("+33", 97.0)  # most digits lost
-    assert pipeline.read_unsure_numbers_smaller(page, card, Options(), partial) is page
+    assert pipeline.read_unsure_again(page, card, Options(), partial) is page
 
 
 def test_only_unsure_lines_of_big_digits_are_read_again() -> None:
@@ -294,7 +294,7 @@ def test_only_unsure_lines_of_big_digits_are_read_again() -> None:
     small = OcrPage([replace(w, height=20) for w in page.words], 1000, 500)
     letters_only = OcrPage([replace(w, text="Wwyw") for w in page.words], 1000, 500)
     for unchanged in (sure, small, letters_only):
-        assert pipeline.read_unsure_numbers_smaller(unchanged, card, Options(), engine) is unchanged
+        assert pipeline.read_unsure_again(unchanged, card, Options(), engine) is unchanged
     assert engine.sheets == []
 
 
@@ -308,3 +308,20 @@ def test_a_light_font_s_phone_numbers_read_right_on_a_sample_photo() -> None:
     sample = Path(__file__).resolve().parents[1] / "samples" / "card-126.jpg"
     contact = pipeline.read_card(Card(front=sample), Options())
     assert [p.number for p in contact.phones] == ["+33532706052", "+33753942328", "+33532706053"]
+
+
+def test_an_unsure_big_word_is_read_again_without_the_rest_of_its_line() -> None:
+    card = np.full((400, 1000), 235, np.uint8)
+    cv2.circle(card, (120, 150), 50, 40, -1)  # a logo, which the first reading joined to the name
+    cv2.putText(card, "OAKPATH", (260, 175), cv2.FONT_HERSHEY_SIMPLEX, 1.8, 30, 4)
+    logo, name = word("@)", 70, 100, 100, 55.0), word("oakratuB", 260, 130, 46, 0.0)
+    page = OcrPage([logo, name], 1000, 400)
+    engine = SheetEngine("OAKPATH", conf=92.0)
+    mended = pipeline.read_unsure_again(page, card, Options(), engine)
+    assert [w.text for w in mended.words] == ["@)", "OAKPATH"]
+    (sheet,) = engine.sheets
+    assert sheet.shape[1] < 500  # the word's strip alone: the logo is not on it
+    # a body-size word is left as read, and so is a big one the second look is not sure of
+    small = OcrPage([logo, replace(name, height=30)], 1000, 400)
+    assert pipeline.read_unsure_again(small, card, Options(), engine) is small
+    assert pipeline.read_unsure_again(page, card, Options(), SheetEngine("OAKPATH", conf=70.0)) is page
