@@ -86,6 +86,11 @@ TEXTURE_MAX_CONF = 0.35  # ... whose mean confidence (0..1) is below this ...
 TEXTURE_SHORT_SHARE = 0.8  # ... and nearly all of them 1–3 letters, with no digit or @ among them
 SPECK_HEIGHT = 0.4  # an unsure word under this share of its line's confident text height
 SPECK_MAX_CONF = 50.0
+# A logo's mark read as a letter or two ("Ma Lehmann Health", "5 Swift Properties", a lone
+# "Q" above "Mapleridge"): one or two letters or digits this many times as tall as the card's
+# confident words, read less surely than LOGO_MAX_CONF (a big "HP" read surely is kept).
+LOGO_HEIGHT = 2.0
+LOGO_MAX_CONF = 85.0
 
 
 def drop_noise(words: list[OcrWord]) -> list[OcrWord]:
@@ -107,6 +112,18 @@ def drop_noise(words: list[OcrWord]) -> list[OcrWord]:
             if word.conf < SPECK_MAX_CONF and word.height < SPECK_HEIGHT * text_height
             and any(ch.isalnum() for ch in word.text)
         )
+    sure_heights = sorted(word.height for word in words if word.conf >= CONFIDENT_WORD)
+    if sure_heights:
+        card_height = sure_heights[len(sure_heights) // 2]
+        for line in group_lines(words):
+            numbers = sum(any(ch.isdigit() for ch in word.text) for word in line.words)
+            noise.update(
+                id(word) for word in line.words
+                if word.conf < LOGO_MAX_CONF and word.height >= LOGO_HEIGHT * card_height
+                and 1 <= sum(ch.isalnum() for ch in word.text) <= 2
+                # a group of a phone number's digits whose box a joined line stretched is not
+                and not (any(ch.isdigit() for ch in word.text) and numbers > 1)
+            )
     return [word for word in words if id(word) not in noise]
 
 

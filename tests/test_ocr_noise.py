@@ -39,3 +39,22 @@ def test_a_tiny_unsure_word_beside_confident_text_is_a_speck_but_punctuation_sta
 def test_a_line_of_only_unsure_words_keeps_its_specks() -> None:
     line = [word("am", 45, height=22), word("o", 30, height=5)]
     assert drop_noise(line) == line
+
+
+def test_a_logo_mark_read_as_a_letter_or_two_is_dropped() -> None:
+    company = [word("Ma", 31, height=152), word("Lehmann", 96, height=53, left=200),
+               word("Health", 96, height=53, left=400)]
+    mark = [word("Q", 52, height=124, line=2)]
+    body = [word(t, 96, height=35, line=3 + i) for i, t in enumerate(("Anna", "Schröder", "Berlin"))]
+    assert texts(drop_noise(company + mark + body)) == ["Lehmann", "Health", "Anna", "Schröder", "Berlin"]
+
+
+def test_big_letters_read_surely_long_words_and_a_number_s_digits_stay() -> None:
+    body = [word(t, 96, height=35, line=3 + i) for i, t in enumerate(("Anna", "Schröder", "Berlin"))]
+    sure_logo = [word("HP", 95, height=120, line=1)]  # a company's name in big letters
+    big_word = [word("ACME", 40, height=120, line=2)]
+    # a joined line stretched the box of a phone number's first group
+    phone = [word("04", 70, height=90, line=9), word("21", 96, height=30, line=9, left=60),
+             word("25", 96, height=30, line=9, left=120)]
+    page = sure_logo + big_word + body + phone
+    assert drop_noise(page) == page
