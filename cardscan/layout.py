@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from cardscan.imaging import clean, orient
-from cardscan.model import OcrLine, OcrWord
+from cardscan.model import OcrLine, OcrWord, WordBox
 
 # A divider is a vertical rule at least this many x-heights long, and this share of the card's
 # height: a letter's stem (l, I, |) is one x-height and a half at most, a table of digits
@@ -82,6 +82,11 @@ class InkLine:
     baseline: float
     x_height: float
 
+    @classmethod
+    def around(cls, box: WordBox) -> InkLine:
+        """The line of ink a run of OCR words covers (its letters taken to sit on its bottom)."""
+        return cls(box.left, box.top, box.right, box.bottom, float(box.bottom), box.height / 2)
+
     def holds_centre_of(self, box: InkLine) -> bool:
         x, y = (box.left + box.right) / 2, (box.top + box.bottom) / 2
         return self.left <= x <= self.right and self.top <= y <= self.bottom
@@ -145,11 +150,10 @@ def joined_rows(line: OcrLine, others: list[OcrLine], inks: list[InkLine]) -> li
     """The rows of ink one OCR line spans, when it spans two or more (psm 3 joined lines of two
     columns that sit at different heights or sizes); else []. Ink that another OCR line holds
     (its box holds the ink's centre and is no taller than this one's) is that line's."""
-    box = InkLine(line.left, line.top, line.right, line.bottom, 0.0, 0.0)
+    box = InkLine.around(line)
     mine = [
         ink for ink in inks if box.holds_centre_of(ink) and not any(
-            other is not line and other.height <= line.height
-            and InkLine(other.left, other.top, other.right, other.bottom, 0.0, 0.0).holds_centre_of(ink)
+            other is not line and other.height <= line.height and InkLine.around(other).holds_centre_of(ink)
             for other in others
         )
     ]

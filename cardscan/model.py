@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,10 @@ class OcrWord:
     @property
     def bottom(self) -> int:
         return self.top + self.height
+
+    def on_line_of(self, other: OcrWord) -> OcrWord:
+        """This word numbered as on `other`'s line: its place in the reading order."""
+        return replace(self, block=other.block, paragraph=other.paragraph, line=other.line)
 
 
 class WordBox:

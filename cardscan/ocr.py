@@ -99,10 +99,21 @@ def drop_noise(words: list[OcrWord]) -> list[OcrWord]:
     the confident text of their own line. Real text, even blurred, has digits, longer words, or
     a size of its own; what is dropped never held a contact detail."""
     noise: set[int] = set()
+    sure_heights = sorted(word.height for word in words if word.conf >= CONFIDENT_WORD)
+    card_height = sure_heights[len(sure_heights) // 2] if sure_heights else None
     for line in group_lines(words):
         if len(line.words) >= TEXTURE_MIN_WORDS and _looks_like_texture(line):
             noise.update(id(word) for word in line.words)
             continue
+        if card_height is not None:
+            numbers = sum(any(ch.isdigit() for ch in word.text) for word in line.words)
+            noise.update(
+                id(word) for word in line.words
+                if word.conf < LOGO_MAX_CONF and word.height >= LOGO_HEIGHT * card_height
+                and 1 <= sum(ch.isalnum() for ch in word.text) <= 2
+                # a group of a phone number's digits whose box a joined line stretched is not
+                and not (any(ch.isdigit() for ch in word.text) and numbers > 1)
+            )
         sure = [word for word in line.words if word.conf >= CONFIDENT_WORD]
         if not sure:
             continue
@@ -112,18 +123,6 @@ def drop_noise(words: list[OcrWord]) -> list[OcrWord]:
             if word.conf < SPECK_MAX_CONF and word.height < SPECK_HEIGHT * text_height
             and any(ch.isalnum() for ch in word.text)
         )
-    sure_heights = sorted(word.height for word in words if word.conf >= CONFIDENT_WORD)
-    if sure_heights:
-        card_height = sure_heights[len(sure_heights) // 2]
-        for line in group_lines(words):
-            numbers = sum(any(ch.isdigit() for ch in word.text) for word in line.words)
-            noise.update(
-                id(word) for word in line.words
-                if word.conf < LOGO_MAX_CONF and word.height >= LOGO_HEIGHT * card_height
-                and 1 <= sum(ch.isalnum() for ch in word.text) <= 2
-                # a group of a phone number's digits whose box a joined line stretched is not
-                and not (any(ch.isdigit() for ch in word.text) and numbers > 1)
-            )
     return [word for word in words if id(word) not in noise]
 
 
@@ -245,8 +244,7 @@ def combine_readings(first: list[OcrWord], second: list[OcrWord]) -> list[OcrWor
             taken.extend(our_words)
         elif len(ours) == 1 and len(theirs) == 1:
             key = ours[0].words[0]
-            taken.extend(replace(w, block=key.block, paragraph=key.paragraph, line=key.line)
-                         for w in theirs[0].words)
+            taken.extend(w.on_line_of(key) for w in theirs[0].words)
         else:
             blocks: dict[int, int] = {}
             taken.extend(replace(w, block=blocks.setdefault(w.block, next_block + len(blocks)))

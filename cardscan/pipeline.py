@@ -296,9 +296,8 @@ def read_strips(
 
 
 def _unscaled(word: OcrWord, sheet_top: int, factor: float, left: int, top: int) -> OcrWord:
-    """A word read on a strip of a sheet, put back where it is on the card."""
-    if factor == 1.0:
-        return replace(word, left=word.left + left, top=word.top - sheet_top + top)
+    """A word read on a strip of a sheet, put back where it is on the card (and at its size,
+    when the strip was shrunk by `factor`)."""
     return replace(
         word, left=round(word.left / factor) + left, top=round((word.top - sheet_top) / factor) + top,
         width=round(word.width / factor), height=round(word.height / factor),
@@ -337,8 +336,8 @@ def split_joined_lines(
         for number, strip in enumerate(islice(strips, len(rows))):  # this line's rows, in order
             # the leftmost row keeps the joined line's place in the reading order (the
             # others are the next column's)
-            read.extend(replace(w, block=key.block, paragraph=key.paragraph, line=key.line) if number == 0
-                        else replace(w, block=next_block + number) for w in strip)
+            read.extend(w.on_line_of(key) if number == 0 else replace(w, block=next_block + number)
+                        for w in strip)
         if any(letters(read, sure) < letters(line.words, sure) for sure in (False, True)):
             continue  # a row read as nothing, or less
         if word_confidence(read) < word_confidence(line.words) - ROW_CONFIDENCE_SLACK:
@@ -414,8 +413,7 @@ class _SecondLook:
 
     @property
     def strip(self) -> layout.InkLine:
-        box = OcrLine(self.words)
-        return layout.InkLine(box.left, box.top, box.right, box.bottom, float(box.bottom), box.height / 2)
+        return layout.InkLine.around(OcrLine(self.words))
 
 
 def read_unsure_again(page: OcrPage, card: np.ndarray, options: Options, engine: OcrEngine) -> OcrPage:
@@ -449,8 +447,7 @@ def read_unsure_again(page: OcrPage, card: np.ndarray, options: Options, engine:
             continue
         if [w.text for w in strip] == [w.text for w in look.words]:
             continue
-        first = look.words[0]
-        added.extend(replace(w, block=first.block, paragraph=first.paragraph, line=first.line) for w in strip)
+        added.extend(w.on_line_of(look.words[0]) for w in strip)
         replaced.update(id(w) for w in look.words)
     if not replaced:
         return page
