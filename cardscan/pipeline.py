@@ -123,7 +123,12 @@ def read_side(
         plain_page, plain = _read_prepared(photo, plain, options, engine, timer, side)
         same_geometry = _same_geometry(plain, prepared)
         other = plain_page
-        if reading_score(plain_page) > reading_score(ocr_page):
+        # The card as it was may have read poorly enough to fall back to the whole photo: that
+        # reading must then beat the deblurred card's as it must beat any card's (card-121's
+        # desk and all, by 2%, had replaced the card found and its outline).
+        lost_card = prepared.found and not plain.found
+        margin, extra = (WHOLE_PHOTO_MARGIN, WHOLE_PHOTO_EXTRA) if lost_card else (1.0, 0.0)
+        if reading_score(plain_page) > reading_score(ocr_page) * margin + extra:
             ocr_page, prepared, other = plain_page, plain, ocr_page
         if same_geometry:
             # Then line by line: the filter restores some lines and harms others, so the page
@@ -191,6 +196,7 @@ POOR_FRONT_CONFIDENCE = 70.0  # print read the right way up scores 85–97, upsi
 # The whole photo replaces the card found only when its reading scores this much more (and 5
 # more): a blurred card read a little better with the desk around it keeps its outline.
 WHOLE_PHOTO_MARGIN = 1.5
+WHOLE_PHOTO_EXTRA = 5.0
 
 
 def confident_chars(page: OcrPage) -> int:
@@ -254,7 +260,7 @@ def _reread_poor_front(
             photo, keep_steps=options.debug_dir is not None, options=whole_options,
             orientation=(lambda card: osd(card, options)) if osd is not None else None,
         )
-        consider(engine.read(whole.image, options), whole, margin=WHOLE_PHOTO_MARGIN, extra=5.0)
+        consider(engine.read(whole.image, options), whole, margin=WHOLE_PHOTO_MARGIN, extra=WHOLE_PHOTO_EXTRA)
     best[2].fallback = best[2] is not prepared or best[1] is not page
     return best[1], best[2]
 
