@@ -200,3 +200,38 @@ def test_font_packages_match_installer() -> None:
 
     script = (ROOT / "tools" / "install-fonts.sh").read_text()
     assert set(fonts.PACKAGES) <= set(re.findall(r"fonts-[a-z0-9-]+", script))
+
+
+def _font_with(path: Path, letters: str) -> str:
+    """A TrueType font with an empty glyph for each of `letters` and nothing else."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    names = [".notdef"] + [f"g{ord(c)}" for c in letters]
+    builder = FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder(names)
+    builder.setupCharacterMap({ord(c): f"g{ord(c)}" for c in letters})
+    builder.setupGlyf({name: TTGlyphPen(None).glyph() for name in names})
+    builder.setupHorizontalMetrics({name: (500, 0) for name in names})
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({"familyName": "Test", "styleName": "Regular"})
+    builder.setupOS2()
+    builder.setupPost()
+    builder.save(str(path))
+    return str(path)
+
+
+def test_a_bold_face_without_a_letter_of_the_line_gives_way_to_the_regular(tmp_path: Path) -> None:
+    from tools.samplegen.content import Line
+    from tools.samplegen.fonts import Family, covers
+    from tools.samplegen.render import Style, _font_path
+
+    # as the Debian EB Garamond bold: the plain letters, not the Č of "ČOLIĆ"
+    bold = _font_with(tmp_path / "bold.ttf", "COLIUSRA ")
+    regular = _font_with(tmp_path / "regular.ttf", "COLIUSRAČĆ ")
+    assert covers(bold, "URSULA COLIC") and not covers(bold, "URSULA ČOLIĆ")
+    style = Style(Family("Test", "serif", "none", regular, bold), (255,) * 3, (0,) * 3, (0,) * 3,
+                  dark=False, radius=0, name_bold=True)
+    assert _font_path(style, Line("URSULA COLIC", "name")) == bold
+    assert _font_path(style, Line("URSULA ČOLIĆ", "name")) == regular
+    assert _font_path(style, Line("URSULA COLIC", "title")) == regular

@@ -104,6 +104,20 @@ def check_installed() -> None:
         raise SystemExit(2)
 
 
+@lru_cache(maxsize=64)
+def characters(path: str) -> frozenset[str]:
+    """The characters the font has glyphs for."""
+    from fontTools.ttLib import TTFont  # dev dependency: only the generator needs it
+
+    with TTFont(path, lazy=True) as font:
+        return frozenset(chr(code) for code in font.getBestCmap())
+
+
+def covers(path: str, text: str) -> bool:
+    """Whether the font draws every character of `text` (else some come out as boxes)."""
+    return all(ch.isspace() or ch in characters(path) for ch in text)
+
+
 @lru_cache(maxsize=512)
 def load(path: str, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(path, size)

@@ -94,7 +94,11 @@ def make_style(rng: random.Random, family: Family, dark: bool) -> Style:
 
 
 def _font_path(style: Style, line: Line) -> str:
-    if line.role == "company" or (line.role == "name" and style.name_bold):
+    """The bold face for the company and a bold name, unless it lacks a letter of the line:
+    the Debian EB Garamond bold has no Č, Ć, ü, ß, é, Œ... and drew them as boxes (card-030's
+    "M□ller-L□denscheidt", "□OLI□"), as a designer would see and a reader could not read."""
+    bold = line.role == "company" or (line.role == "name" and style.name_bold)
+    if bold and fonts.covers(style.family.bold, line.text):
         return style.family.bold
     return style.family.regular
 
