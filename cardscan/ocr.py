@@ -91,14 +91,22 @@ SPECK_MAX_CONF = 50.0
 # confident words, read less surely than LOGO_MAX_CONF (a big "HP" read surely is kept).
 LOGO_HEIGHT = 2.0
 LOGO_MAX_CONF = 85.0
+# The sliver of desk or shadow a card's outline leaves along a side, read as letters ("a e Di
+# AA" a pixel wide down the left edge): an unsure word whose box runs to the image's edge, with
+# no part of a contact detail (a digit group, an @). Print keeps millimetres from a card's edge.
+EDGE_MAX_CONF = 50.0
+EDGE_REACH = 1  # pixels from the image's edge
 
 
-def drop_noise(words: list[OcrWord]) -> list[OcrWord]:
+def drop_noise(words: list[OcrWord], size: tuple[int, int] | None = None) -> list[OcrWord]:
     """The words, less those read in a background pattern or a speck: a line of many short,
-    unsure letter groups (a texture Tesseract took for text), and unsure words far smaller than
-    the confident text of their own line. Real text, even blurred, has digits, longer words, or
+    unsure letter groups (a texture Tesseract took for text), unsure words far smaller than
+    the confident text of their own line, and (given the image's `size`, width and height)
+    unsure words that run to its edge. Real text, even blurred, has digits, longer words, or
     a size of its own; what is dropped never held a contact detail."""
     noise: set[int] = set()
+    if size is not None:
+        noise.update(id(word) for word in words if _on_edge(word, *size))
     sure_heights = sorted(word.height for word in words if word.conf >= CONFIDENT_WORD)
     card_height = sure_heights[len(sure_heights) // 2] if sure_heights else None
     for line in group_lines(words):
@@ -124,6 +132,13 @@ def drop_noise(words: list[OcrWord]) -> list[OcrWord]:
             and any(ch.isalnum() for ch in word.text)
         )
     return [word for word in words if id(word) not in noise]
+
+
+def _on_edge(word: OcrWord, width: int, height: int) -> bool:
+    touches = (word.left <= EDGE_REACH or word.top <= EDGE_REACH
+               or word.right >= width - EDGE_REACH or word.bottom >= height - EDGE_REACH)
+    detail = "@" in word.text or sum(ch.isdigit() for ch in word.text) >= 2
+    return touches and word.conf < EDGE_MAX_CONF and not detail
 
 
 def _looks_like_texture(line: OcrLine) -> bool:

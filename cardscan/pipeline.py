@@ -487,7 +487,10 @@ def read_card_result(card: Card, options: Options, engine: OcrEngine | None = No
         # Texture and specks out once the readings are chosen (the choice weighs them as read).
         for side in (front, back):
             if side is not None:
-                side.page = OcrPage(drop_noise(side.page.words), side.page.width, side.page.height)
+                side.page = OcrPage(
+                    drop_noise(side.page.words, (side.page.width, side.page.height)),
+                    side.page.width, side.page.height,
+                )
         contact = parse_contact(front.page, back.page if back else None, options, qr=front.qr)
     # A page's number joins the hash; a scan of 256 pages or more needs more than one byte.
     suffix = card.page.to_bytes(1 if card.page < 256 else 4, "big") if card.page else b""

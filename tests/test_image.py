@@ -109,6 +109,26 @@ def test_card_running_off_the_frame() -> None:
     assert quad_iou([[0, 150], [900, 150], [900, 686], [0, 686]], quad.tolist()) > 0.93
 
 
+def test_a_coloured_card_beside_a_dark_laptop_on_a_wooden_desk() -> None:
+    # The photo's border is half laptop, half desk: colour with lightness (its distance from
+    # the border's median) puts the card with the desk, and the laptop, running off the frame
+    # on two sides, outlines best; the card's colour alone sets it apart.
+    face = card_face(dark=True)
+    face[np.all(face == 40, axis=2)] = (240, 140, 40)  # a bright blue ground (BGR), light text
+    corners = [[700.0, 420.0], [1300.0, 400.0], [1320.0, 760.0], [710.0, 780.0]]
+    photo = photograph(face, corners, size=(1600, 1200))
+    wood = np.clip(desk((1200, 1600), 0).astype(np.int16) + np.array([110, 167, 206]), 0, 255)
+    on_card = cv2.warpPerspective(np.full((CARD_H, CARD_W), 255, np.uint8), cv2.getPerspectiveTransform(
+        np.float32([[0, 0], [CARD_W, 0], [CARD_W, CARD_H], [0, CARD_H]]), np.float32(corners)), (1600, 1200))
+    photo = np.where(on_card[..., None] > 127, photo, wood.astype(np.uint8))
+    laptop = np.array([[0, 0], [560, 0], [620, 700], [0, 1150]], np.int32)
+    cv2.fillPoly(photo, [laptop], (88, 44, 20))  # navy
+    cv2.fillPoly(photo, [np.array([[40, 40], [480, 40], [520, 560], [40, 900]], np.int32)], (60, 30, 14))
+    quad = detect.find_card(photo)
+    assert quad is not None
+    assert quad_iou(corners, quad.tolist()) > 0.95
+
+
 def banded_face() -> np.ndarray:
     """A card whose top third is a dark red band with light lettering."""
     face = card_face()

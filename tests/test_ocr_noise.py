@@ -58,3 +58,24 @@ def test_big_letters_read_surely_long_words_and_a_number_s_digits_stay() -> None
              word("25", 96, height=30, line=9, left=120)]
     page = sure_logo + big_word + body + phone
     assert drop_noise(page) == page
+
+
+def test_unsure_letters_along_the_image_edge_are_the_desk_left_in_the_outline() -> None:
+    size = (1337, 783)
+    sliver = [OcrWord("Di", 0, 66, 1, 19, 16.0, 1, 1, 1), OcrWord("AA", 0, 24, 1, 29, 21.0, 1, 1, 2)]
+    bottom = [OcrWord("L", 608, 728, 80, 55, 0.0, 7, 1, 1), OcrWord("a", 817, 728, 128, 55, 36.0, 7, 1, 1)]
+    body = [OcrWord("Apexstone", 92, 317, 180, 31, 91.0, 2, 1, 1),
+            OcrWord("Corp.", 453, 317, 94, 30, 96.0, 2, 1, 1)]
+    assert texts(drop_noise(sliver + body + bottom, size)) == ["Apexstone", "Corp."]
+    # with no size given, only the other rules
+    assert texts(drop_noise(sliver + body + bottom)) == ["Di", "AA", "Apexstone", "Corp.", "L", "a"]
+
+
+def test_what_runs_to_the_edge_stays_when_sure_or_a_contact_detail() -> None:
+    size = (1000, 600)
+    kept = [
+        OcrWord("Apexstone", 0, 300, 180, 31, 91.0, 1, 1, 1),  # read surely
+        OcrWord("0171", 0, 400, 60, 30, 40.0, 2, 1, 1),  # a phone number's digits, cut by the edge
+        OcrWord("jo@ex", 900, 570, 100, 30, 30.0, 3, 1, 1),  # part of an e-mail address
+    ]
+    assert drop_noise(kept, size) == kept

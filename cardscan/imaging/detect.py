@@ -309,6 +309,12 @@ def _candidate_outlines(small: np.ndarray, evidence: _Evidence) -> Iterator[np.n
     distance = cv2.convertScaleAbs(distance, alpha=255.0 / max(1.0, float(distance.max())))
     _, far = cv2.threshold(distance, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     masks.append(far)
+    # 2b. Colour alone (a and b, not lightness): a coloured card on a desk of another colour
+    # whatever the light, and apart from dark or grey things beside it (a laptop).
+    chroma = cv2.add(channels[1], channels[2], dtype=cv2.CV_16U)
+    chroma = cv2.convertScaleAbs(chroma, alpha=255.0 / max(1.0, float(chroma.max())))
+    _, coloured = cv2.threshold(chroma, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    masks.append(coloured)
     # 3. Brightness: a light card on a dark desk, or the reverse.
     _, bright = cv2.threshold(soft_gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     masks.append(bright)
