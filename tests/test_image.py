@@ -222,6 +222,21 @@ def test_light_text_on_a_dark_card_is_inverted() -> None:
     assert prepared.rotation == 0
 
 
+def test_a_dark_card_under_glare_is_inverted_glare_and_all() -> None:
+    # A navy card whose right half a lamp lit to a light grey, its white text still the lighter:
+    # the lit half is above the dark ground's split, and must be inverted with the rest.
+    face = cv2.cvtColor(card_face(dark=True), cv2.COLOR_BGR2GRAY).astype(np.float32)
+    face[face < 100] = 60
+    glare = np.clip((np.arange(CARD_W, dtype=np.float32) - 250) / 150, 0, 1)[None, :] * 110
+    lit = np.clip(face + glare * (face < 100), 0, 255).astype(np.uint8)
+    text = face > 200
+    out = clean.invert_dark(lit)
+    for half in (slice(0, 250), slice(400, CARD_W)):  # unlit, lit
+        ground = np.median(out[:, half][~text[:, half]])
+        ink = np.median(out[:, half][text[:, half]])
+        assert ink < ground - 60, (half, ink, ground)
+
+
 def test_dark_band_is_inverted_and_light_part_left_alone() -> None:
     face = cv2.cvtColor(card_face(), cv2.COLOR_BGR2GRAY)
     face[:150] = 35

@@ -25,6 +25,17 @@ def ink_mask(gray: np.ndarray) -> np.ndarray:
 
 # The 5th percentile of the card's ground above this: a light card all over, the usual card.
 LIGHT_GROUND = 110.0
+# A light part of a card with some dark ground is taken for dark ground too when the marks on
+# it stand out lighter than it by this many levels on average, and this many times as much as
+# any darker marks (a blank or shadowed light part has neither).
+GLARE_MARKS = 8.0
+GLARE_POLARITY = 1.4
+GLARE_MIN_AREA = 0.01  # of the card: not a speck
+# ... or when it holds more marks lighter than it by MARK_LEVEL than darker ones, by this many
+# times, and enough of them to be letters (a share of the card's pixels)
+MARK_LEVEL = 20
+GLARE_COUNT_POLARITY = 3.0
+GLARE_MIN_MARKS = 0.005
 
 
 @dataclass(frozen=True)
@@ -64,6 +75,21 @@ def dark_ground(gray: np.ndarray) -> Ground:
         region = labels == label
         if np.mean(bright_marks[region]) <= np.mean(dark_marks[region]):
             dark[region] = 0
+    # And the other way: a part of the ground lighter than the split whose marks are clearly
+    # lighter than it is a dark card under glare (the light blue a lamp leaves on a navy card,
+    # its white text still the lighter), or the inside of big light letters on a dark band.
+    count, labels = cv2.connectedComponents(1 - (ground < split).astype(np.uint8))
+    for label in range(1, count):
+        region = labels == label
+        if np.count_nonzero(region) < GLARE_MIN_AREA * region.size:
+            continue
+        bright, dim = float(np.mean(bright_marks[region])), float(np.mean(dark_marks[region]))
+        # on a smooth glare the few letters are diluted in the mean: count the clear marks
+        strong = np.count_nonzero(bright_marks[region] > MARK_LEVEL)
+        weak = np.count_nonzero(dark_marks[region] > MARK_LEVEL)
+        if (bright >= GLARE_MARKS and bright > GLARE_POLARITY * dim) or (
+                strong >= GLARE_MIN_MARKS * region.size and strong > GLARE_COUNT_POLARITY * weak):
+            dark[region] = 1
     if not dark.any():
         return Ground(low, None)
     return Ground(low, cv2.GaussianBlur(dark.astype(np.float32), (3, 3), 0))
