@@ -237,6 +237,15 @@ def test_a_dark_card_under_glare_is_inverted_glare_and_all() -> None:
         assert ink < ground - 60, (half, ink, ground)
 
 
+def test_a_bright_blob_on_a_light_sky_is_no_lit_card() -> None:
+    # No dark card anywhere (the dark hills have dark marks on them): the sky with its sun, a
+    # light part with a lighter mark, is not taken for a lit part of one.
+    from tests.hostile import landscape_jpeg
+
+    photo = cv2.imdecode(np.frombuffer(landscape_jpeg(), np.uint8), cv2.IMREAD_GRAYSCALE)
+    assert clean.dark_ground(photo).weight is None
+
+
 def test_dark_band_is_inverted_and_light_part_left_alone() -> None:
     face = cv2.cvtColor(card_face(), cv2.COLOR_BGR2GRAY)
     face[:150] = 35

@@ -75,10 +75,13 @@ def dark_ground(gray: np.ndarray) -> Ground:
         region = labels == label
         if np.mean(bright_marks[region]) <= np.mean(dark_marks[region]):
             dark[region] = 0
-    # And the other way: a part of the ground lighter than the split whose marks are clearly
-    # lighter than it is a dark card under glare (the light blue a lamp leaves on a navy card,
-    # its white text still the lighter), or the inside of big light letters on a dark band.
-    count, labels = cv2.connectedComponents(1 - (ground < split).astype(np.uint8))
+    # And the other way: on a card with some dark ground, a part of the ground lighter than the
+    # split whose marks are clearly lighter than it is that card under glare (the light blue a
+    # lamp leaves on a navy card, its white text still the lighter), or the inside of big light
+    # letters on a dark band. (With no dark ground there is no dark card to be lit: a photo of
+    # a sunny sky above dark hills is left as it is.)
+    light = (ground >= split).astype(np.uint8)
+    count, labels = cv2.connectedComponents(light) if dark.any() else (0, light)
     for label in range(1, count):
         region = labels == label
         if np.count_nonzero(region) < GLARE_MIN_AREA * region.size:
