@@ -215,6 +215,33 @@ def _covered_share(ink: InkLine, words: list[OcrWord]) -> float:
     return covered / max(1, ink.right - ink.left)
 
 
+# Marks of ink just above a line that its words' boxes leave out: an accent on a capital,
+# which psm 3 drops from a big line ("Angela Alvarez" for "Ángela Álvarez") and reads when the
+# line is cut out with it. Looked for in a band of this share of the line's box height above
+# it; a mark must sit on the band's bottom (within MARK_GAP px of the line) and not reach its
+# top (a descender of the line above does), be no wider than MARK_WIDTH and at least
+# MARK_HEIGHT of the line's height (the letters' own tops poke a pixel above their boxes).
+MARK_BAND = 0.5
+MARK_GAP = 3
+MARK_WIDTH = 0.6
+MARK_HEIGHT = 0.12
+
+
+def marks_above(ink: np.ndarray, box: WordBox) -> int | None:
+    """The top of the accent-like marks just above the box on the ink mask (clean.ink_mask
+    of the card), or None when there are none."""
+    span = box.bottom - box.top
+    band_top = max(0, box.top - int(MARK_BAND * span))
+    band = np.ascontiguousarray(ink[band_top:box.top, max(0, box.left):box.right])
+    if band.shape[0] < 4 or band.shape[1] < 2:
+        return None
+    _, _, stats, _ = cv2.connectedComponentsWithStats(band, connectivity=8)
+    y, w, h = (stats[1:, i] for i in range(1, 4))
+    marks = ((y > 0) & (y + h >= band.shape[0] - MARK_GAP) & (w <= MARK_WIDTH * span)
+             & (h >= MARK_HEIGHT * span))
+    return int(band_top + y[marks].min()) if marks.any() else None
+
+
 def row_image(card: np.ndarray, row: InkLine) -> tuple[np.ndarray, int, int]:
     """The row cut from the card with a margin of half its height, the rest of the margin
     painted with the card's ground (a neighbour's ascenders would be read as a line of their

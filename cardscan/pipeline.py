@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -17,6 +18,7 @@ from cardscan.backside import reading_confidence
 from cardscan.cards import read_sidecar
 from cardscan.errors import InputError
 from cardscan.followups import set_dates
+from cardscan.imaging import clean
 from cardscan.model import (
     Card,
     CardResult,
@@ -405,6 +407,12 @@ SMALLER_MARGIN = 10.0  # kept when this much surer
 UNSURE_WORD_CONFIDENCE = 50.0
 BIG_WORD_HEIGHT = 36.0  # pixels of word height: above the body text's at the card's scale
 ALONE_MARGIN, ALONE_FLOOR = 30.0, 80.0
+# - a big line (ACCENT_LINE_HEIGHT times the card's median line or more) with marks of ink just
+#   above it that its words' boxes leave out (layout.marks_above: an accent on a capital) is
+#   read again cut out with them, and kept when it reads the same letters with more accents,
+#   about as surely (ACCENT_SLACK less at most).
+ACCENT_LINE_HEIGHT = 1.3
+ACCENT_SLACK = 5.0
 # A second look is kept only when it keeps this share of the letters and digits (a misreading
 # adds some: "t335" for "+33 5") and reads something else.
 SECOND_LOOK_KEEPS = 0.75
@@ -416,10 +424,34 @@ class _SecondLook:
     scale: float
     margin: float
     floor: float = 0.0
+    top: int | None = None  # the strip reaches up to here (an accent above the words' boxes)
 
     @property
     def strip(self) -> layout.InkLine:
-        return layout.InkLine.around(OcrLine(self.words))
+        ink = layout.InkLine.around(OcrLine(self.words))
+        return ink if self.top is None else replace(ink, top=min(ink.top, self.top))
+
+    def better(self, strip: list[OcrWord]) -> bool:
+        """Whether the strip's reading is to replace the words."""
+        if letters(strip) < SECOND_LOOK_KEEPS * letters(self.words):
+            return False
+        if [w.text for w in strip] == [w.text for w in self.words]:
+            return False
+        if self.top is not None:
+            read, was = " ".join(w.text for w in strip), " ".join(w.text for w in self.words)
+            return (fold_accents(read) == fold_accents(was) and accents(read) > accents(was)
+                    and word_confidence(strip) >= word_confidence(self.words) - ACCENT_SLACK)
+        return word_confidence(strip) >= max(word_confidence(self.words) + self.margin, self.floor)
+
+
+def fold_accents(text: str) -> str:
+    """The text without its diacritics, case folded: the letters an accent does not change."""
+    kept = (ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+    return "".join(kept).casefold()
+
+
+def accents(text: str) -> int:
+    return sum(unicodedata.combining(ch) > 0 for ch in unicodedata.normalize("NFD", text))
 
 
 def read_unsure_again(page: OcrPage, card: np.ndarray, options: Options, engine: OcrEngine) -> OcrPage:
@@ -431,7 +463,16 @@ def read_unsure_again(page: OcrPage, card: np.ndarray, options: Options, engine:
     0.0079 (desk photos' 0.0154 -> 0.0099, upside-down ones' 0.0089 -> 0.0051); realdev
     unchanged (0.7776)."""
     looks: list[_SecondLook] = []
-    for line in group_lines(drop_noise(page.words)):
+    lines = group_lines(drop_noise(page.words))
+    heights = sorted(line.bottom - line.top for line in lines)
+    ink = None
+    for line in lines:
+        if heights and line.bottom - line.top >= ACCENT_LINE_HEIGHT * heights[(len(heights) - 1) // 2]:
+            ink = clean.ink_mask(card) if ink is None else ink
+            top = layout.marks_above(ink, line)
+            if top is not None:
+                looks.append(_SecondLook(line.words, 1.0, 0.0, top=top))
+                continue
         count = letters(line.words)
         if (count >= 4 and sum(ch.isdigit() for ch in line.text) >= count / 2
                 and word_confidence(line.words) < UNSURE_LINE_CONFIDENCE
@@ -447,11 +488,7 @@ def read_unsure_again(page: OcrPage, card: np.ndarray, options: Options, engine:
     replaced: set[int] = set()
     added: list[OcrWord] = []
     for look, strip in zip(looks, strips, strict=True):
-        if letters(strip) < SECOND_LOOK_KEEPS * letters(look.words):
-            continue
-        if word_confidence(strip) < max(word_confidence(look.words) + look.margin, look.floor):
-            continue
-        if [w.text for w in strip] == [w.text for w in look.words]:
+        if not look.better(strip):
             continue
         added.extend(w.on_line_of(look.words[0]) for w in strip)
         replaced.update(id(w) for w in look.words)
