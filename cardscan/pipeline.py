@@ -413,6 +413,7 @@ ALONE_MARGIN, ALONE_FLOOR = 30.0, 80.0
 #   about as surely (ACCENT_SLACK less at most).
 ACCENT_LINE_HEIGHT = 1.3
 ACCENT_SLACK = 5.0
+ACCENT_SCALES = (1.0, 0.75)  # card-067's `Álvarez` reads with its accent only shrunk
 # A second look is kept only when it keeps this share of the letters and digits (a misreading
 # adds some: "t335" for "+33 5") and reads something else.
 SECOND_LOOK_KEEPS = 0.75
@@ -471,7 +472,7 @@ def read_unsure_again(page: OcrPage, card: np.ndarray, options: Options, engine:
             ink = clean.ink_mask(card) if ink is None else ink
             top = layout.marks_above(ink, line)
             if top is not None:
-                looks.append(_SecondLook(line.words, 1.0, 0.0, top=top))
+                looks.extend(_SecondLook(line.words, scale, 0.0, top=top) for scale in ACCENT_SCALES)
                 continue
         count = letters(line.words)
         if (count >= 4 and sum(ch.isdigit() for ch in line.text) >= count / 2
@@ -488,8 +489,8 @@ def read_unsure_again(page: OcrPage, card: np.ndarray, options: Options, engine:
     replaced: set[int] = set()
     added: list[OcrWord] = []
     for look, strip in zip(looks, strips, strict=True):
-        if not look.better(strip):
-            continue
+        if any(id(w) in replaced for w in look.words) or not look.better(strip):
+            continue  # (a line looked at twice keeps the first reading that is better)
         added.extend(w.on_line_of(look.words[0]) for w in strip)
         replaced.update(id(w) for w in look.words)
     if not replaced:
