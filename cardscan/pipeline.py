@@ -456,13 +456,14 @@ def accents(text: str) -> int:
 
 
 def read_unsure_again(page: OcrPage, card: np.ndarray, options: Options, engine: OcrEngine) -> OcrPage:
-    """The reading with its unsure numbers read again smaller and its unsure big words read
-    again on their own (see UNSURE_LINE_CONFIDENCE), all in one call on a sheet of their
-    strips, each kept where it is surer. Only a card with such a line or word pays (1 front in
-    80 on the sample set). Samples: macro F1 0.9849 -> 0.9864 (phones .987 -> .993, companies
-    .966 -> .972: card-126's three phone numbers, card-090's company), flexible CER 0.0088 ->
-    0.0079 (desk photos' 0.0154 -> 0.0099, upside-down ones' 0.0089 -> 0.0051); realdev
-    unchanged (0.7776)."""
+    """The reading with its unsure numbers read again smaller, its unsure big words read again
+    on their own (see UNSURE_LINE_CONFIDENCE) and its big lines with an accent left out of
+    their boxes read again with it (ACCENT_LINE_HEIGHT), all in one call on a sheet of their
+    strips, each kept where it is better. Only a card with such a line or word pays (8 fronts
+    in 160 on the sample set). Samples: macro F1 0.9849 -> 0.9864 (phones .987 -> .993,
+    companies .966 -> .972: card-126's three phone numbers, card-090's company), flexible CER
+    0.0088 -> 0.0079; then the accents: 0.9875 -> 0.9909 (names .966 -> .993: cards 010, 067,
+    082, 136); realdev unchanged by either."""
     looks: list[_SecondLook] = []
     lines = group_lines(drop_noise(page.words))
     heights = sorted(line.bottom - line.top for line in lines)
