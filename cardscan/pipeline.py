@@ -459,8 +459,8 @@ def read_unsure_again(page: OcrPage, card: np.ndarray, options: Options, engine:
     """The reading with its unsure numbers read again smaller, its unsure big words read again
     on their own (see UNSURE_LINE_CONFIDENCE) and its big lines with an accent left out of
     their boxes read again with it (ACCENT_LINE_HEIGHT), all in one call on a sheet of their
-    strips, each kept where it is better. Only a card with such a line or word pays (8 fronts
-    in 160 on the sample set). Samples: macro F1 0.9849 -> 0.9864 (phones .987 -> .993,
+    strips, each kept where it is better. Only a card with such a line or word pays (8 fronts at most
+    of 160 on the sample set). Samples: macro F1 0.9849 -> 0.9864 (phones .987 -> .993,
     companies .966 -> .972: card-126's three phone numbers, card-090's company), flexible CER
     0.0088 -> 0.0079; then the accents: 0.9875 -> 0.9909 (names .966 -> .993: cards 010, 067,
     082, 136); realdev unchanged by either."""
