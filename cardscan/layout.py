@@ -92,13 +92,14 @@ class InkLine:
         return self.left <= x <= self.right and self.top <= y <= self.bottom
 
 
-def ink_lines(card: np.ndarray) -> list[InkLine]:
+def ink_lines(card: np.ndarray, ink: np.ndarray | None = None) -> list[InkLine]:
     """The text lines the image shows: its ink components of a letter's size or a word's,
     grouped into lines as the image stage groups letters (orient.Letters.lines). Unlike the
     image stage's letters, a component may be long: blurred small print runs a word's letters
     into one blob. A big name's words come apart (their gaps are wide for the card's median
-    letter); the rows below put them together again."""
-    ink = clean.ink_mask(card)
+    letter); the rows below put them together again. `ink`: the card's clean.ink_mask, when
+    already made."""
+    ink = clean.ink_mask(card) if ink is None else ink
     _, _, stats, _ = cv2.connectedComponentsWithStatsWithAlgorithm(ink, 8, cv2.CV_32S, cv2.CCL_GRANA)
     height, width = ink.shape[:2]
     w, h, area = stats[1:, 2], stats[1:, 3], stats[1:, 4]

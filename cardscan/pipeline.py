@@ -143,11 +143,12 @@ def read_side(
         with timer.stage("fallback"):
             ocr_page = _mend_poor_lines(ocr_page, prepared.image, options, engine)
         with timer.stage("layout"):
-            inks = layout.ink_lines(prepared.image)
+            ink = clean.ink_mask(prepared.image)
+            inks = layout.ink_lines(prepared.image, ink)
         with timer.stage("fallback"):
             ocr_page = split_joined_lines(ocr_page, prepared.image, options, engine, inks)
             ocr_page = read_lost_lines(ocr_page, prepared.image, options, engine, inks)
-            ocr_page = read_unsure_again(ocr_page, prepared.image, options, engine)
+            ocr_page = read_unsure_again(ocr_page, prepared.image, options, engine, ink)
     if options.debug_dir is not None:
         _write_steps(options.debug_dir, side, prepared)
     with timer.stage("qr"):
@@ -446,7 +447,9 @@ class _SecondLook:
 
 
 def fold_accents(text: str) -> str:
-    """The text without its diacritics, case folded: the letters an accent does not change."""
+    """The text without its diacritics, case folded: the letters an accent does not change.
+    (Not parse.lexicon.strip_accents: that one also folds ı into i and compatibility forms,
+    which a reading's letters must keep apart here.)"""
     kept = (ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
     return "".join(kept).casefold()
 
@@ -455,7 +458,9 @@ def accents(text: str) -> int:
     return sum(unicodedata.combining(ch) > 0 for ch in unicodedata.normalize("NFD", text))
 
 
-def read_unsure_again(page: OcrPage, card: np.ndarray, options: Options, engine: OcrEngine) -> OcrPage:
+def read_unsure_again(
+    page: OcrPage, card: np.ndarray, options: Options, engine: OcrEngine, ink: np.ndarray | None = None,
+) -> OcrPage:
     """The reading with its unsure numbers read again smaller, its unsure big words read again
     on their own (see UNSURE_LINE_CONFIDENCE) and its big lines with an accent left out of
     their boxes read again with it (ACCENT_LINE_HEIGHT), all in one call on a sheet of their
@@ -463,11 +468,11 @@ def read_unsure_again(page: OcrPage, card: np.ndarray, options: Options, engine:
     of 160 on the sample set). Samples: macro F1 0.9849 -> 0.9864 (phones .987 -> .993,
     companies .966 -> .972: card-126's three phone numbers, card-090's company), flexible CER
     0.0088 -> 0.0079; then the accents: 0.9875 -> 0.9909 (names .966 -> .993: cards 010, 067,
-    082, 136); realdev unchanged by either."""
+    082, 136); realdev unchanged by either. `ink`: the card's clean.ink_mask, when already
+    made."""
     looks: list[_SecondLook] = []
     lines = group_lines(drop_noise(page.words))
     heights = sorted(line.bottom - line.top for line in lines)
-    ink = None
     for line in lines:
         if heights and line.bottom - line.top >= ACCENT_LINE_HEIGHT * heights[(len(heights) - 1) // 2]:
             ink = clean.ink_mask(card) if ink is None else ink
