@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 # The steps that can be switched off (Options.image_steps_off) for eval's on/off table.
-STEPS = ("detect", "orient", "osd", "deskew", "invert", "flatten", "scale", "sharpen", "binarize")
+STEPS = ("detect", "orient", "osd", "deskew", "invert", "flatten", "scale", "sharpen", "network", "binarize")
 
 PREVIEW_LONG_SIDE = 1000  # the card as analysed for orientation, skew and text size
 # levels by which the preview's ground and the final card's may differ (seen: up to 7)
@@ -53,9 +53,10 @@ class PreparedCard:
     skew: float = 0.0  # degrees of fine deskew applied
     x_height: float | None = None  # measured small-text x-height in the final image
     fallback: bool = False  # the pipeline kept a second reading (turned, or the whole photo)
-    # the card as it was before the deblurring step changed it (None: the step left it as is),
-    # for the pipeline to keep whichever of the two Tesseract reads better
-    undeblurred: np.ndarray | None = None
+    # other versions of a card the deblurring step restored, of the same size and place: the
+    # Wiener filter's deconvolution the network started from, and the card as it was; each is
+    # read too, and the pipeline keeps, on the whole and line by line, what Tesseract is surer of
+    alternatives: tuple[np.ndarray, ...] = ()
 
 
 def to_gray(image: np.ndarray) -> np.ndarray:
@@ -123,35 +124,54 @@ def prepare(
     else:
         measured = None
         s = DEFAULT_LONG_SIDE / native_long
-    s = min(s, MAX_UPSCALE, MAX_LONG_SIDE / native_long)
-    s = max(s, min(MIN_LONG_SIDE / native_long, MAX_UPSCALE))
+    s = _bounded_scale(s, native_long)
 
-    turned_w, turned_h = (card_w, card_h) if quarter_turns % 2 == 0 else (card_h, card_w)
-    out_size = (max(1, round(turned_w * s)), max(1, round(turned_h * s)))
-    post = (
-        _scale(s)
-        @ _rotation_about((turned_w / 2, turned_h / 2), skew)
-        @ _quarter_turns(quarter_turns, card_w, card_h)
-    )
-    card = _warp(gray, quad, (card_w, card_h), post, out_size)
+    def flat(s: float, skew: float) -> np.ndarray:
+        """The card warped flat, upright, deskewed by `skew` and scaled by `s`; inverted where
+        dark and its light flattened."""
+        turned_w, turned_h = (card_w, card_h) if quarter_turns % 2 == 0 else (card_h, card_w)
+        out_size = (max(1, round(turned_w * s)), max(1, round(turned_h * s)))
+        post = (
+            _scale(s)
+            @ _rotation_about((turned_w / 2, turned_h / 2), skew)
+            @ _quarter_turns(quarter_turns, card_w, card_h)
+        )
+        card = _warp(gray, quad, (card_w, card_h), post, out_size)
+        if keep_steps:
+            steps["2-flat"] = card
+        if ground is not None:
+            # A card the preview shows light all over, by a margin, is light at any scale: only
+            # a card with some dark ground is measured again as it will be read.
+            card = card if ground.surely_light(PREVIEW_MARGIN) else clean.invert_dark(card)
+            if keep_steps:
+                steps["3-inverted"] = card
+        if "flatten" not in off:
+            card = clean.flatten_light(card, TARGET_X_HEIGHT)
+            if keep_steps:
+                steps["4-flattened"] = card
+        return card
+
     if keep_steps:
         steps["1-photo"] = _draw_quad(photo, quad, found)
-        steps["2-flat"] = card
-    if ground is not None:
-        # A card the preview shows light all over, by a margin, is light at any scale: only
-        # a card with some dark ground is measured again as it will be read.
-        card = card if ground.surely_light(PREVIEW_MARGIN) else clean.invert_dark(card)
-        if keep_steps:
-            steps["3-inverted"] = card
-    if "flatten" not in off:
-        card = clean.flatten_light(card, TARGET_X_HEIGHT)
-        if keep_steps:
-            steps["4-flattened"] = card
-    undeblurred = None
+    card = flat(s, skew)
+    alternatives: tuple[np.ndarray, ...] = ()
     if "sharpen" not in off:
-        deblurred = deblur.deblur(card, s)
-        if deblurred is not card:
-            undeblurred, card = card, deblurred
+        network = "network" not in off
+        restored = deblur.restorations(card, s, network=network)
+        if restored:
+            # A blur spreads the letters, and the preview measured them taller and leaning
+            # with the smear; the restored card shows them as printed: measured again, the
+            # card is made again where its scale or skew were off, and restored again.
+            again = _remeasured(restored[0], s, native_long, skew, off)
+            if again is not None:
+                remade = flat(again[0], again[1])
+                restored_again = deblur.restorations(remade, again[0], network=network)
+                # made larger, a blur can pass for the upscaling's softness: then the card
+                # restored as first made is kept
+                if restored_again:
+                    card, restored = remade, restored_again
+                    s, skew, measured = again[0], again[1], again[2] or measured
+            card, alternatives = restored[0], (*restored[1:], card)
         if keep_steps:
             steps["4b-deblurred"] = card
     if "binarize" not in off:
@@ -166,8 +186,37 @@ def prepare(
     return PreparedCard(
         image=card, corners=corners, rotation=rotation, steps=steps, found=found,
         orientation_by=orientation_by, skew=skew,
-        x_height=None if measured is None else measured * s, undeblurred=undeblurred,
+        x_height=None if measured is None else measured * s, alternatives=alternatives,
     )
+
+
+# A restored card is made again when its x-height measures this far from the target (a share)
+# or its lines lean this many degrees.
+REMEASURE_SCALE = 0.12
+REMEASURE_SKEW = 0.4
+
+
+def _remeasured(
+    restored: np.ndarray, s: float, native_long: float, skew: float, off: frozenset[str],
+) -> tuple[float, float, float | None] | None:
+    """The (scale, skew, x-height in native card pixels or None) a restored card measures it
+    should have had, or None when it had them."""
+    letters = orient.Letters.from_ink(clean.ink_mask(restored))
+    new_s, new_skew, measured = s, skew, None
+    heights = orient.x_heights(letters)
+    if "scale" not in off and len(heights) >= 2:
+        measured = float(np.percentile(heights, 30)) / s
+        new_s = _bounded_scale(TARGET_X_HEIGHT / max(measured, 1.0), native_long)
+    if "deskew" not in off:
+        new_skew = skew + orient.skew_angle(letters)
+    if abs(new_s / s - 1) <= REMEASURE_SCALE and abs(new_skew - skew) <= REMEASURE_SKEW:
+        return None
+    return new_s, new_skew, measured
+
+
+def _bounded_scale(s: float, native_long: float) -> float:
+    s = min(s, MAX_UPSCALE, MAX_LONG_SIDE / native_long)
+    return max(s, min(MIN_LONG_SIDE / native_long, MAX_UPSCALE))
 
 
 def turn(prepared: PreparedCard, rotation: int) -> PreparedCard:
@@ -179,12 +228,10 @@ def turn(prepared: PreparedCard, rotation: int) -> PreparedCard:
         corners = [list(c) for c in np.roll(np.array(corners), -quarter, axis=0).tolist()]
     card = np.ascontiguousarray(np.rot90(prepared.image, quarter))
     steps = {**prepared.steps, "9-ocr-input": card} if prepared.steps else {}
-    undeblurred = prepared.undeblurred
-    if undeblurred is not None:
-        undeblurred = np.ascontiguousarray(np.rot90(undeblurred, quarter))
+    alternatives = tuple(np.ascontiguousarray(np.rot90(other, quarter)) for other in prepared.alternatives)
     return replace(
         prepared, image=card, corners=corners, rotation=(prepared.rotation + 90 * quarter) % 360,
-        steps=steps, undeblurred=undeblurred,
+        steps=steps, alternatives=alternatives,
     )
 
 

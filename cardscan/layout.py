@@ -7,6 +7,7 @@ read again.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import cv2
@@ -27,6 +28,11 @@ DIVIDER_THIN = 0.35
 # bottom: a card's own edge, or the desk's, flattened into a dark border is not a divider.
 DIVIDER_SIDE_MARGIN = 4.0
 DIVIDER_END_MARGIN = 1.0
+# A rule may lean this much (a tangent: 2.5 degrees) from the vertical, the skew that deskewing
+# by the text lines leaves on a photographed card: a thin rule leaning so drifts off any one
+# pixel column over its length, so each column is looked at with its neighbours as far as it
+# drifts.
+DIVIDER_LEAN = 0.045
 # A column narrower than this is the sliver between a divider and the card's edge, not read.
 MIN_COLUMN_WIDTH = 20
 
@@ -38,25 +44,34 @@ def dividers(card: np.ndarray, x_height: float) -> list[tuple[int, int]]:
     length = max(int(DIVIDER_X_HEIGHTS * x_height), int(DIVIDER_CARD_SHARE * height))
     if length >= height:
         return []
+    # The ink widened across by as far as a leaning rule drifts over its length: the rule is
+    # then upright in it, as wide as it drifts.
+    drift = math.ceil(length * DIVIDER_LEAN / 2)
+    wide = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * drift + 1, 1)))
     # A vertical opening treats each pixel column on its own, and only a column holding
     # `length` pixels of ink can hold a rule: the opening runs on those columns alone (a few
     # on most cards), each run of neighbouring ones apart, and so does the labelling (no
     # component crosses a column without ink); the same components as the whole card's, for
     # a tenth of the time.
-    candidates = np.flatnonzero(cv2.reduce(ink, 0, cv2.REDUCE_SUM, dtype=cv2.CV_32S)[0] >= length)
+    candidates = np.flatnonzero(cv2.reduce(wide, 0, cv2.REDUCE_SUM, dtype=cv2.CV_32S)[0] >= length)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, length))
     pieces = []
     for run in np.split(candidates, np.flatnonzero(np.diff(candidates) > 1) + 1) if candidates.size else []:
-        strip = np.ascontiguousarray(ink[:, run[0] : run[-1] + 1])
+        strip = np.ascontiguousarray(wide[:, run[0] : run[-1] + 1])
         rules = cv2.morphologyEx(strip, cv2.MORPH_OPEN, kernel)
         count, _, stats, _ = cv2.connectedComponentsWithStats(rules, connectivity=8)
         stats[:, 0] += run[0]
         pieces.append(stats[1:count])
     side, end = DIVIDER_SIDE_MARGIN * x_height, DIVIDER_END_MARGIN * x_height
     found = []
-    for left, top, w, h, area in (row for stats in pieces for row in stats):
+    for left, top, w, h, _ in (row for stats in pieces for row in stats):
+        # the rule's own ink: its box less the widening (each row holds the rule once)
+        left, w = left + drift, w - 2 * drift
         inside = left >= side and left + w <= width - side and top >= end and top + h <= height - end
-        if inside and h >= length and area / h <= DIVIDER_THIN * x_height:
+        if w <= 0 or not inside or h < length:
+            continue
+        thickness = int(ink[top : top + h, left : left + w].sum()) / h
+        if thickness <= DIVIDER_THIN * x_height:
             found.append((int(left), int(left + w)))
     return sorted(found)
 

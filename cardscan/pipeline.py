@@ -118,26 +118,26 @@ def read_side(
             orientation=(lambda card: osd(card, options)) if osd is not None else None,
         )
     ocr_page, prepared = _read_prepared(photo, prepared, options, engine, timer, side)
-    if prepared.undeblurred is not None:
-        # A deblurred card is read as it was too, and the reading Tesseract is surer of kept: a
-        # deconvolution that rang, or undid a softness the photo did not have, shows there.
-        plain = replace(prepared, image=prepared.undeblurred, undeblurred=None)
-        plain_page, plain = _read_prepared(photo, plain, options, engine, timer, side)
-        same_geometry = _same_geometry(plain, prepared)
-        other = plain_page
-        # The card as it was may have read poorly enough to fall back to the whole photo: that
-        # reading must then beat the deblurred card's as it must beat any card's (card-121's
+    # A restored card's other versions are read too, and the reading Tesseract is surer of kept:
+    # a restoration that rang, or undid a softness the photo did not have, shows there.
+    for alternative in prepared.alternatives:
+        other = replace(prepared, image=alternative, alternatives=())
+        other_page, other = _read_prepared(photo, other, options, engine, timer, side)
+        same_geometry = _same_geometry(other, prepared)
+        # The other version may have read poorly enough to fall back to the whole photo: that
+        # reading must then beat the restored card's as it must beat any card's (card-121's
         # desk and all, by 2%, had replaced the card found and its outline).
-        lost_card = prepared.found and not plain.found
+        lost_card = prepared.found and not other.found
         margin, extra = (WHOLE_PHOTO_MARGIN, WHOLE_PHOTO_EXTRA) if lost_card else (1.0, 0.0)
-        if reading_score(plain_page) > reading_score(ocr_page) * margin + extra:
-            ocr_page, prepared, other = plain_page, plain, ocr_page
+        if reading_score(other_page) > reading_score(ocr_page) * margin + extra:
+            ocr_page, other_page = other_page, ocr_page
+            prepared = replace(other, alternatives=prepared.alternatives)
         if same_geometry:
-            # Then line by line: the filter restores some lines and harms others, so the page
+            # Then line by line: a restoration mends some lines and harms others, so the page
             # read better on the whole can hold a line the other read better (a company name
             # read with a lookalike accent, "Schmìdt"): blur macro F1 0.967 -> 0.975 on the
             # sample set, no other class changed. It costs no reading.
-            combined = combine_readings(ocr_page.words, other.words)
+            combined = combine_readings(ocr_page.words, other_page.words)
             ocr_page = OcrPage(combined, ocr_page.width, ocr_page.height)
     if side == "front" and options.psm != SPARSE_PSM:
         with timer.stage("fallback"):

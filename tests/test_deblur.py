@@ -143,34 +143,38 @@ class ScoresReadings(FakeEngine):
         return OcrPage(words=words, width=image.shape[1], height=image.shape[0])
 
 
-@pytest.mark.parametrize(("confidences", "kept"), [((95.0, 70.0), "deblurred"), ((70.0, 95.0), "as it was")])
-def test_the_reading_tesseract_is_surer_of_is_kept(confidences: tuple[float, float], kept: str) -> None:
+@pytest.mark.parametrize(("confidences", "kept"), [
+    ((95.0, 70.0, 70.0), 0), ((70.0, 95.0, 70.0), 1), ((70.0, 70.0, 95.0), 2),
+], ids=["restored", "filtered", "as it was"])
+def test_the_reading_tesseract_is_surer_of_is_kept(confidences: tuple[float, ...], kept: int) -> None:
     photo = cv2.copyMakeBorder(smeared(text_card(), 11, 30), 40, 40, 40, 40, cv2.BORDER_CONSTANT, value=90)
     data = cv2.imencode(".png", photo)[1].tobytes()
     options = Options(image_steps_off=frozenset({"binarize"}))
     engine = ScoresReadings(*confidences)
     reading = read_side(data, "photo.png", options, engine, side="back")
-    deblurred, plain = engine.images  # the deblurred card is read first, then as it was
-    assert not np.array_equal(deblurred, plain)
-    if kept == "deblurred":
-        assert reading.prepared.image is deblurred and reading.prepared.undeblurred is plain
-    else:
-        assert reading.prepared.image is plain and reading.prepared.undeblurred is None
+    # the network's restoration is read first, then the Wiener filter's, then the card as it was
+    restored, filtered, plain = engine.images
+    assert not np.array_equal(restored, filtered) and not np.array_equal(filtered, plain)
+    assert reading.prepared.image is engine.images[kept]
     assert reading.page.words[0].conf == 95.0
 
 
 class ReadsTwoLines(FakeEngine):
-    """Reads the deblurred card with its first line right and its second rung into a misread,
-    the card as it was the other way round, and surer of it on the whole."""
+    """Reads the restored card with its first line right and its second rung into a misread,
+    the filtered one poorly, the card as it was the other way round, and surer of it on the
+    whole."""
 
     def __init__(self) -> None:
         super().__init__()
         self.readings = [
-            [("Springfield", 95.0), ("jane@acrne.corn", 30.0)],  # deblurred
+            [("Springfield", 95.0), ("jane@acrne.corn", 30.0)],  # restored
+            [("Sprlngfleld", 40.0), ("jane@acrne.com", 40.0)],  # filtered
             [("Sprlngfield", 50.0), ("jane@acme.com", 92.0)],  # as it was
         ]
+        self.images: list[np.ndarray] = []
 
     def read(self, image: np.ndarray, options: Options) -> OcrPage:
+        self.images.append(image)
         lines = self.readings[min(self.calls, len(self.readings) - 1)]
         self.calls += 1
         words = [OcrWord(text, 10, 10 + 50 * n, 200, 30, conf, block=1, paragraph=1, line=n + 1)
@@ -181,9 +185,10 @@ class ReadsTwoLines(FakeEngine):
 def test_a_deblurred_card_keeps_each_line_from_the_reading_surer_of_it() -> None:
     photo = cv2.copyMakeBorder(smeared(text_card(), 11, 30), 40, 40, 40, 40, cv2.BORDER_CONSTANT, value=90)
     data = cv2.imencode(".png", photo)[1].tobytes()
-    reading = read_side(data, "photo.png", Options(image_steps_off=frozenset({"binarize"})), ReadsTwoLines(),
+    engine = ReadsTwoLines()
+    reading = read_side(data, "photo.png", Options(image_steps_off=frozenset({"binarize"})), engine,
                         side="back")
-    assert reading.prepared.undeblurred is None  # the card as it was won on the whole ...
+    assert reading.prepared.image is engine.images[2]  # the card as it was won on the whole ...
     assert reading.page.text.splitlines() == ["Springfield", "jane@acme.com"]  # ... not line by line
 
 
@@ -193,7 +198,7 @@ def test_a_sharp_card_is_read_once() -> None:
     engine = ScoresReadings(95.0)
     options = Options(image_steps_off=frozenset({"binarize"}))
     reading = read_side(data, "photo.png", options, engine, side="back")
-    assert len(engine.images) == 1 and reading.prepared.undeblurred is None
+    assert len(engine.images) == 1 and reading.prepared.alternatives == ()
 
 
 @pytest.mark.parametrize("level", [0, 255, 128])
@@ -355,5 +360,104 @@ def test_the_whole_photo_must_beat_the_deblurred_card_by_the_margin_too() -> Non
                         WholePhotoReadsALittleBetter(), side="front")
     # the card as it was fell back to the whole photo, which reads 5% better than the deblurred
     # card: not enough to give up the card's outline
-    assert reading.prepared.found and reading.prepared.undeblurred is not None
+    assert reading.prepared.found and len(reading.prepared.alternatives) == 2
     assert reading.page.words[0].conf == 60.0
+
+
+# The network (tools/deblurnet) that restores a card found blurred.
+
+CARD_TEXT = ("Jane Q. Doe", "Head of People, Acme", "T: (415) 555-0132", "jane.doe@acme.com",
+             "www.example-co.com", "12 Main Street, Springfield")
+
+
+def read_text(image: np.ndarray) -> str:
+    from cardscan.ocr import PytesseractEngine
+
+    return PytesseractEngine().read(image, Options(lang="Latin")).text
+
+
+def small_card() -> np.ndarray:
+    """text_card at 0.6x: small print of x-height 14 px."""
+    return cv2.resize(text_card(), None, fx=0.6, fy=0.6, interpolation=cv2.INTER_AREA)
+
+
+@pytest.mark.tesseract
+@pytest.mark.parametrize("blurred", [defocused(small_card(), 2.0), smeared(text_card(), 13, 20)],
+                         ids=["defocused", "smeared"])
+def test_tesseract_reads_the_restored_card_far_better_than_the_blurred_one(blurred: np.ndarray) -> None:
+    from cardscan.evaluate import flexible_cer
+
+    truth = "\n".join(CARD_TEXT)
+    before = flexible_cer(truth, read_text(blurred))
+    by_wiener = flexible_cer(truth, read_text(deblur(blurred, network=False)))
+    after = flexible_cer(truth, read_text(deblur(blurred)))
+    assert after < 0.5 * before and after <= by_wiener and after < 0.05, (before, by_wiener, after)
+
+
+def test_the_network_leaves_a_sharp_card_almost_as_it_is() -> None:
+    card = with_noise(text_card())
+    restored = module.restore(card, card)  # a card the filter left as it was
+    assert restored.dtype == np.uint8 and restored.shape == card.shape
+    ink = card < 128
+    # the letters keep their shapes: few ink pixels turn to ground or ground to ink
+    assert np.mean((restored < 128) != ink) < 0.01
+    assert error(restored, card) < 0.25 * error(defocused(text_card(), 2.5), card)
+
+
+def test_the_network_in_tiles_gives_the_whole_card_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    blurred = cv2.resize(smeared(text_card(), 9, 30), None, fx=1.3, fy=1.3)  # 3 x 2 tiles
+    tiled = deblur(blurred)
+    monkeypatch.setattr(module, "TILE_CORE", 4096)
+    whole = deblur(blurred)
+    assert tiled.shape == whole.shape == blurred.shape
+    difference = np.abs(tiled.astype(np.int16) - whole)
+    assert difference.mean() < 0.2 and np.percentile(difference, 99.9) <= 6
+
+
+@pytest.mark.parametrize("shape", [(37, 53), (517, 1030), (1025, 515)])
+def test_the_network_takes_any_card_size(shape: tuple[int, int]) -> None:
+    card = cv2.resize(defocused(text_card(), 2.0), (shape[1], shape[0]))
+    assert module.restore(card, card).shape == shape
+
+
+def test_the_wiener_filter_remains_for_the_step_table() -> None:
+    blurred = smeared(text_card(), 9, 0)
+    by_wiener = deblur(blurred, network=False)
+    assert not np.array_equal(by_wiener, deblur(blurred))
+    assert error(by_wiener, text_card()) < 0.8 * error(blurred, text_card())
+
+
+# A restored card is measured again: the blur had spread its letters for the preview.
+
+
+def test_a_restored_card_measures_the_scale_and_skew_it_should_have_had() -> None:
+    from cardscan import image
+
+    card = text_card()  # x-height 23 px: Tesseract's size already
+    assert image._remeasured(card, 1.0, 1100, 0.0, frozenset()) is None
+    half = cv2.resize(card, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    scale, skew, x_height = image._remeasured(half, 1.0, 550, 0.0, frozenset()) or (0, 0, 0)
+    assert scale == pytest.approx(2 * image.TARGET_X_HEIGHT / 23, rel=0.1) and skew == 0.0
+    assert x_height == pytest.approx(11.5, abs=1.0)
+    turn = cv2.getRotationMatrix2D((550, 320), 2.0, 1.0)  # 2 degrees anticlockwise
+    tilted = cv2.warpAffine(card, turn, (1100, 640), borderValue=245)
+    _, skew, _ = image._remeasured(tilted, 1.0, 1100, 0.5, frozenset()) or (0, 0, 0)
+    assert skew == pytest.approx(0.5 - 2.0, abs=0.3)  # on top of the skew already applied
+    assert image._remeasured(tilted, 1.0, 1100, 0.0, frozenset({"deskew"})) is None
+
+
+@pytest.mark.parametrize("blurred", [defocused(text_card(), 2.0), smeared(text_card(), 11, 30)],
+                         ids=["defocused", "smeared"])
+def test_a_blurred_leaning_photo_comes_out_restored_and_level(blurred: np.ndarray) -> None:
+    from cardscan import image
+    from cardscan.imaging import clean, orient
+
+    turn = cv2.getRotationMatrix2D((550, 320), 2.0, 1.0)
+    tilted = cv2.warpAffine(blurred, turn, (1100, 640), borderValue=245)
+    prepared = image.prepare(cv2.copyMakeBorder(tilted, 40, 40, 40, 40, cv2.BORDER_CONSTANT, value=90))
+    assert len(prepared.alternatives) == 2
+    assert all(other.shape == prepared.image.shape for other in prepared.alternatives)
+    letters = orient.Letters.from_ink(clean.ink_mask(prepared.image))
+    assert abs(orient.skew_angle(letters)) <= image.REMEASURE_SKEW
+    heights = orient.x_heights(letters)
+    assert abs(np.percentile(heights, 30) / image.TARGET_X_HEIGHT - 1) <= 0.3

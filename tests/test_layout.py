@@ -27,6 +27,25 @@ def test_a_long_thin_rule_inside_the_card_is_a_divider() -> None:
     assert layout.dividers(card_with_rule(500), x_height=22.0) == [(500, 504)]
 
 
+@pytest.mark.parametrize("degrees", [1.0, -2.0, 2.5])
+def test_a_thin_rule_leaning_as_a_photographed_card_leaves_it_is_a_divider(degrees: float) -> None:
+    # deskewing by the text lines leaves a photographed card's rule a degree or two off the
+    # vertical: 3 px wide, it drifts off any one column within 100 rows
+    card = card_with_rule(500, top=100, bottom=100)
+    drift = round(400 * np.tan(np.radians(degrees)))
+    cv2.line(card, (500, 100), (500 + drift, 500), 40, 3)
+    found = layout.dividers(card, x_height=22.0)
+    assert len(found) == 1
+    left, right = found[0]
+    assert min(500, 500 + drift) - 2 <= left < right <= max(500, 500 + drift) + 3
+
+
+def test_a_rule_leaning_far_is_not_a_divider() -> None:
+    card = card_with_rule(500, top=100, bottom=100)
+    cv2.line(card, (500, 100), (570, 500), 40, 3)  # 10 degrees: a drawing, not a column rule
+    assert layout.dividers(card, x_height=22.0) == []
+
+
 def test_no_divider_on_a_card_of_text_alone() -> None:
     card = card_with_rule(500, top=300, bottom=310)  # a dash, not a rule
     assert layout.dividers(card, x_height=22.0) == []
