@@ -71,14 +71,14 @@ fuzz: venv
 samples: venv
 	sh tools/install-fonts.sh && $(PY) -m tools.samplegen --seed $(SEED) --n $(N) --out $(OUT)
 
-# Retrain the network that restores blurred cards (tools/deblurnet/README.md): ~20 min on 2 cores.
+# Retrain the network that restores blurred cards (tools/deblurnet/README.md): ~40 min on 2 cores.
 # PyTorch (CPU) is needed only here; the model runs in OpenCV.
 DEBLURNET_DATA ?= /tmp/deblurnet-pairs.npz
 deblurnet: venv
 	$(PIP) install -q torch==2.13.0 onnx
 	sh tools/install-fonts.sh
 	$(PY) -m tools.deblurnet.make_data $(DEBLURNET_DATA) --cards 3000
-	$(PY) -m tools.deblurnet.train $(DEBLURNET_DATA) --steps 5000 --out cardscan/imaging/data/deblur.onnx
+	$(PY) -m tools.deblurnet.train $(DEBLURNET_DATA) --steps 12000 --out cardscan/imaging/data/deblur.onnx
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache
