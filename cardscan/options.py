@@ -18,7 +18,7 @@ DEFAULT_LANG = "Latin"
 DEFAULT_PSM = 3
 SPARSE_PSM = 11
 # The image steps that ship switched off (see _steps_off_from_env).
-SHIPPED_STEPS_OFF = frozenset({"binarize", "osd"})
+SHIPPED_STEPS_OFF = frozenset({"binarize", "osd", "network"})
 
 
 def _steps_off_from_env() -> frozenset[str]:
@@ -33,6 +33,11 @@ def _steps_off_from_env() -> frozenset[str]:
     # card's scale, the plainer reading kept when Tesseract is surer of it) ships on, by eval on
     # 2026-11-23: samples macro F1 0.9681 -> 0.9784 (blur class 0.808 -> 0.923, no class lower),
     # realdev 0.7706 -> 0.7706 (it fires on one real card, whose plain reading is kept).
+    # - the network that restores blurred cards ('network', tools/deblurnet) lowers the blur
+    #   class's any-order CER (0.0239 -> 0.0159 on 2026-12-07) but not its macro F1 (0.975 ->
+    #   0.972; realdev 0.7814 both ways), and costs ~2 s and ~150 MB more per blurred card
+    #   (six blurred fronts: 3.9 s and 302 MB -> 16.9 s and 446 MB; make bench 1-worker ratio
+    #   1.01x -> 0.48x, peak 296 -> 527 MB): no field is read better for it, so it ships off.
     raw = os.environ.get("CARDSCAN_IMAGE_STEPS_OFF")
     if raw is None:
         return SHIPPED_STEPS_OFF

@@ -28,7 +28,7 @@ STEP_NAMES = {
     "detect": "card detection", "orient": "orientation (0/90/180/270)", "osd": "Tesseract OSD when unsure",
     "deskew": "fine deskew", "invert": "invert light-on-dark", "flatten": "flatten uneven light",
     "scale": "scale to the x-height", "binarize": "binarisation", "sharpen": "deblur blurred cards",
-    "network": "deblur by the network (off: Wiener filter)",
+    "network": "deblur by the network (on top of the Wiener filter)",
 }
 
 
