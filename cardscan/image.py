@@ -119,8 +119,7 @@ def prepare(
         s = min(1.0, DEFAULT_LONG_SIDE / native_long)
         measured = None
     elif len(heights) >= 2:
-        measured = float(np.percentile(heights, 30)) / p  # in native card pixels
-        s = TARGET_X_HEIGHT / max(measured, 1.0)
+        measured, s = _x_height_scale(heights, p)
     else:
         measured = None
         s = DEFAULT_LONG_SIDE / native_long
@@ -207,13 +206,21 @@ def _remeasured(
     new_s, new_skew, measured = s, skew, None
     heights = orient.x_heights(letters)
     if "scale" not in off and len(heights) >= 2:
-        measured = float(np.percentile(heights, 30)) / s
-        new_s = _bounded_scale(TARGET_X_HEIGHT / max(measured, 1.0), native_long)
+        measured, new_s = _x_height_scale(heights, s)
+        new_s = _bounded_scale(new_s, native_long)
     if "deskew" not in off:
         new_skew = skew + orient.skew_angle(letters)
     if abs(new_s / s - 1) <= REMEASURE_SCALE and abs(new_skew - skew) <= REMEASURE_SKEW:
         return None
     return new_s, new_skew, measured
+
+
+def _x_height_scale(heights: np.ndarray, pixels_per_native: float) -> tuple[float, float]:
+    """The small text's x-height in native card pixels (the 30th percentile of its lines', on
+    an image of `pixels_per_native` pixels per native card pixel), and the scale that gives it
+    Tesseract's favourite x-height (unbounded)."""
+    measured = float(np.percentile(heights, 30)) / pixels_per_native
+    return measured, TARGET_X_HEIGHT / max(measured, 1.0)
 
 
 def _bounded_scale(s: float, native_long: float) -> float:

@@ -439,7 +439,7 @@ def deblur(gray: np.ndarray, scale: float = 1.0, network: bool = True) -> np.nda
 def restorations(gray: np.ndarray, scale: float = 1.0, network: bool = True) -> list[np.ndarray]:
     """The blurred card restored, best first: the network's restoration, then the Wiener
     filter's deconvolution it started from (which reads some lines better); only the latter
-    with `network=False`. None for a card found sharp."""
+    with `network=False`. Empty for a card found sharp."""
     blur = blur_to_undo(gray, scale)
     if blur is None:
         return []
