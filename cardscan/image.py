@@ -25,7 +25,9 @@ __all__ = [
 ]
 
 # The steps that can be switched off (Options.image_steps_off) for eval's on/off table.
-STEPS = ("detect", "orient", "osd", "deskew", "invert", "flatten", "scale", "sharpen", "network", "binarize")
+# ("english" is the OCR stage's: a restored card read by the English model too.)
+STEPS = ("detect", "orient", "osd", "deskew", "invert", "flatten", "scale", "sharpen", "network", "english",
+         "binarize")
 
 PREVIEW_LONG_SIDE = 1000  # the card as analysed for orientation, skew and text size
 # levels by which the preview's ground and the final card's may differ (seen: up to 7)

@@ -8,6 +8,7 @@ pipeline and the CLI. All return an `OcrPage` of words with boxes and confidence
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from cardscan.errors import (
 )
 from cardscan.model import OcrLine, OcrPage, OcrWord, group_lines
 from cardscan.options import Options
+from cardscan.strings import strip_accents
 
 if TYPE_CHECKING:
     import numpy as np
@@ -91,6 +93,10 @@ SPECK_MAX_CONF = 50.0
 # confident words, read less surely than LOGO_MAX_CONF (a big "HP" read surely is kept).
 LOGO_HEIGHT = 2.0
 LOGO_MAX_CONF = 85.0
+# A logo of bars (a bar chart, stripes) is read as a run of upright strokes ("Jil", "Ill"): at
+# the logo's height and as unsure, such a run of up to LOGO_STROKES letters is its mark too.
+STROKE_LETTERS = frozenset("IlijJ1|!")
+LOGO_STROKES = 4
 # The sliver of desk or shadow a card's outline leaves along a side, read as letters ("a e Di
 # AA" a pixel wide down the left edge): an unsure word whose box runs to the image's edge, with
 # no part of a contact detail (a digit group, an @). Print keeps millimetres from a card's edge.
@@ -118,7 +124,7 @@ def drop_noise(words: list[OcrWord], size: tuple[int, int] | None = None) -> lis
             noise.update(
                 id(word) for word in line.words
                 if word.conf < LOGO_MAX_CONF and word.height >= LOGO_HEIGHT * card_height
-                and 1 <= sum(ch.isalnum() for ch in word.text) <= 2
+                and (1 <= sum(ch.isalnum() for ch in word.text) <= 2 or _strokes(word.text))
                 # a group of a phone number's digits whose box a joined line stretched is not
                 and not (any(ch.isdigit() for ch in word.text) and numbers > 1)
             )
@@ -132,6 +138,77 @@ def drop_noise(words: list[OcrWord], size: tuple[int, int] | None = None) -> lis
             and any(ch.isalnum() for ch in word.text)
         )
     return [word for word in words if id(word) not in noise]
+
+
+# A word that is an email or web address: a name@host, a www. or scheme:// address, or a
+# dotted host name ending in a top-level domain, with or without a path.
+_ADDRESS = re.compile(
+    r"\S@\S|^(?:https?:|www\.)|^[^\s@/]+\.[a-z]{2,6}(?:/\S*)?$", re.IGNORECASE
+)
+# An email address whole: what a split one must make again to be joined.
+_EMAIL = re.compile(r"^[\w.+-]*\w@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,6}$", re.IGNORECASE)
+# A scheme whose two slashes were read as one, a fraction slash or a bar (`https:⁄acme.io`).
+_SCHEME = re.compile(r"^(https?):(?!//)[/⁄|\\]{1,3}(?=\w)", re.IGNORECASE)
+
+
+def tidy_addresses(words: list[OcrWord]) -> list[OcrWord]:
+    """The words, with the email and web addresses Tesseract misread in their punctuation
+    put back as printed (the parser reads them so already; this is the reading's text):
+    - an email split at its @ (`hello @ acme.io`, `jane @acme.io`: the @ read as a word of its
+      own, or with its neighbour) joined again, when the two sides make an address;
+    - accents taken off its letters: the addresses printed on cards are ASCII, and a blur's
+      smeared dot of an i reads as a grave accent (`sales@schmìdt-colìc.de`);
+    - a scheme's two slashes read as one, or as a fraction slash (`https:⁄acme.io`)."""
+    by_word = {id(word): word for word in words}
+    dropped: set[int] = set()
+    for line in group_lines(words):
+        run = line.words
+        i = 0
+        while i < len(run) - 1:
+            joined = _joined_email(run[i : i + 3])
+            if joined is None:
+                i += 1
+                continue
+            merged, used = joined
+            by_word[id(run[i])] = merged
+            dropped.update(id(word) for word in run[i + 1 : i + used])
+            run = [*run[:i], merged, *run[i + used :]]
+    out = []
+    for word in words:
+        if id(word) in dropped:
+            continue
+        word = by_word[id(word)]
+        text = word.text
+        if not text.isascii() and _ADDRESS.search(text):
+            text = strip_accents(text)
+        text = _SCHEME.sub(r"\1://", text)
+        out.append(word if text == word.text else replace(word, text=text))
+    return out
+
+
+def _joined_email(run: list[OcrWord]) -> tuple[OcrWord, int] | None:
+    """The email the first two or three words of `run` make joined, with how many it took, or
+    None: `name @ host`, `name @host`, `name@ host`."""
+    texts = [word.text for word in run]
+    if len(run) >= 3 and texts[1] == "@":
+        candidates = [(texts[0] + "@" + texts[2], 3)]
+    else:
+        candidates = [(texts[0] + texts[1], 2)] if texts[1].startswith("@") or texts[0].endswith("@") else []
+    if texts[0].rstrip("@").isupper() and len(texts[0].rstrip("@")) <= 3:
+        return None  # a label before a handle (`IG @jane.co`, `E @acme.io`), not a name
+    for text, used in candidates:
+        if text.count("@") == 1 and _EMAIL.match(text):
+            parts = run[:used]
+            left, top = min(w.left for w in parts), min(w.top for w in parts)
+            right, bottom = max(w.right for w in parts), max(w.bottom for w in parts)
+            return replace(run[0], text=text, left=left, top=top, width=right - left, height=bottom - top,
+                           conf=min(w.conf for w in parts)), used
+    return None
+
+
+def _strokes(text: str) -> bool:
+    """Whether the text is a short run of upright strokes only (`Jil`, `Ill`, `|||`)."""
+    return 1 <= len(text) <= LOGO_STROKES and all(ch in STROKE_LETTERS for ch in text)
 
 
 def _on_edge(word: OcrWord, width: int, height: int) -> bool:

@@ -18,7 +18,7 @@ DEFAULT_LANG = "Latin"
 DEFAULT_PSM = 3
 SPARSE_PSM = 11
 # The image steps that ship switched off (see _steps_off_from_env).
-SHIPPED_STEPS_OFF = frozenset({"binarize", "osd", "network"})
+SHIPPED_STEPS_OFF = frozenset({"binarize", "osd"})
 
 
 def _steps_off_from_env() -> frozenset[str]:
@@ -33,11 +33,11 @@ def _steps_off_from_env() -> frozenset[str]:
     # card's scale, the plainer reading kept when Tesseract is surer of it) ships on, by eval on
     # 2026-11-23: samples macro F1 0.9681 -> 0.9784 (blur class 0.808 -> 0.923, no class lower),
     # realdev 0.7706 -> 0.7706 (it fires on one real card, whose plain reading is kept).
-    # - the network that restores blurred cards ('network', tools/deblurnet) lowers the blur
-    #   class's any-order CER (0.0239 -> 0.0159 on 2026-12-07) but not its macro F1 (0.975 ->
-    #   0.972; realdev 0.7814 both ways), and costs ~2 s and ~150 MB more per blurred card
-    #   (six blurred fronts: 3.9 s and 302 MB -> 16.9 s and 446 MB; make bench 1-worker ratio
-    #   1.01x -> 0.48x, peak 296 -> 527 MB): no field is read better for it, so it ships off.
+    # The network that restores blurred cards ('network', tools/deblurnet) ships on since
+    # 2026-12-08: alone it lowered the blur class's any-order CER (0.0239 -> 0.0159) but no
+    # field; with a restored card read by the English model too ('english', pipeline) the blur
+    # class reads 0.0239 -> 0.0102 and macro F1 0.972 -> 0.981 (without the network, English
+    # costs fields: 0.961). It costs ~1-2 s more per blurred card (sharp cards never pay).
     raw = os.environ.get("CARDSCAN_IMAGE_STEPS_OFF")
     if raw is None:
         return SHIPPED_STEPS_OFF

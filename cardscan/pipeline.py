@@ -16,7 +16,7 @@ import numpy as np
 from cardscan import backside, image, layout
 from cardscan.backside import reading_confidence
 from cardscan.cards import read_sidecar
-from cardscan.errors import InputError
+from cardscan.errors import InputError, MissingDependencyError
 from cardscan.followups import set_dates
 from cardscan.imaging import clean
 from cardscan.model import (
@@ -39,6 +39,7 @@ from cardscan.ocr import (
     mend_lines,
     poor_lines,
     surety,
+    tidy_addresses,
     word_confidence,
 )
 from cardscan.options import SPARSE_PSM, Options
@@ -139,6 +140,8 @@ def read_side(
             # sample set, no other class changed. It costs no reading.
             combined = combine_readings(ocr_page.words, other_page.words)
             ocr_page = OcrPage(combined, ocr_page.width, ocr_page.height)
+    if prepared.alternatives and "english" not in options.image_steps_off:
+        ocr_page = _read_in_english(ocr_page, prepared, options, engine)
     if side == "front" and options.psm != SPARSE_PSM:
         with timer.stage("fallback"):
             ocr_page = _mend_poor_lines(ocr_page, prepared.image, options, engine)
@@ -154,6 +157,31 @@ def read_side(
     with timer.stage("qr"):
         qr = decode_qr(photo) if side == "front" else []
     return SideReading(page=ocr_page, prepared=prepared, qr=qr)
+
+
+# The model a restored (blurred) card is read by too. The script model reads a blur's smeared
+# dot of an i as an accent (`schmìdt-colìc.de`) and fuses small letters it has no word list for
+# (`deanrockin` for `clearrock.in`); the English model, trained on far more print of fewer
+# letters, reads many such lines right, and the line Tesseract is surer of is kept as between
+# the restorations (combine_readings). Only blurred cards pay the reading, and the model is
+# small (~15 MB loaded). Samples, network on: blur any-order CER 0.0159 -> 0.0119, blur macro
+# F1 0.972 -> 0.981 (card-121's email); realdev unchanged.
+SECOND_MODEL = "eng"
+
+
+def _read_in_english(
+    page: OcrPage, prepared: image.PreparedCard, options: Options, engine: OcrEngine,
+) -> OcrPage:
+    """A restored card's reading combined, line by line, with the SECOND_MODEL's; the reading
+    as it was when the card is read by that model already or the model is not installed."""
+    if SECOND_MODEL in options.lang.split("+"):
+        return page
+    english = replace(options, lang=SECOND_MODEL)
+    try:
+        other = read_columns(prepared.image, english, engine, prepared.x_height or image.TARGET_X_HEIGHT)
+    except MissingDependencyError:
+        return page
+    return OcrPage(combine_readings(page.words, other.words), page.width, page.height)
 
 
 def _read_prepared(
@@ -532,7 +560,7 @@ def read_card_result(card: Card, options: Options, engine: OcrEngine | None = No
         for side in (front, back):
             if side is not None:
                 side.page = OcrPage(
-                    drop_noise(side.page.words, (side.page.width, side.page.height)),
+                    tidy_addresses(drop_noise(side.page.words, (side.page.width, side.page.height))),
                     side.page.width, side.page.height,
                 )
         contact = parse_contact(front.page, back.page if back else None, options, qr=front.qr)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import numpy as np
 
 # Above this many table cells a row-at-a-time numpy table beats the pure-Python loop (the parser's
@@ -48,3 +50,9 @@ def best_substring(needle: str, hay: str) -> tuple[int, int, int]:
     backward = distance_row(needle[::-1], hay[:end][::-1])
     length = int(np.argmin(backward))
     return int(forward[end]), end - length, end
+
+
+def strip_accents(text: str) -> str:
+    """The text with its letters' accents taken off (`é` -> `e`, dotless `ı` -> `i`)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ı", "i")

@@ -149,7 +149,7 @@ class ScoresReadings(FakeEngine):
 def test_the_reading_tesseract_is_surer_of_is_kept(confidences: tuple[float, ...], kept: int) -> None:
     photo = cv2.copyMakeBorder(smeared(text_card(), 11, 30), 40, 40, 40, 40, cv2.BORDER_CONSTANT, value=90)
     data = cv2.imencode(".png", photo)[1].tobytes()
-    options = Options(image_steps_off=frozenset({"binarize"}))
+    options = Options(image_steps_off=frozenset({"binarize", "english"}))
     engine = ScoresReadings(*confidences)
     reading = read_side(data, "photo.png", options, engine, side="back")
     # the network's restoration is read first, then the Wiener filter's, then the card as it was
@@ -462,3 +462,55 @@ def test_a_blurred_leaning_photo_comes_out_restored_and_level(blurred: np.ndarra
     assert abs(orient.skew_angle(letters)) <= image.REMEASURE_SKEW
     heights = orient.x_heights(letters)
     assert abs(np.percentile(heights, 30) / image.TARGET_X_HEIGHT - 1) <= 0.3
+
+
+class ReadsByModel(FakeEngine):
+    """Reads one line: misread and unsure by the script model, right and sure by English (or
+    raises `missing` when asked for English)."""
+
+    def __init__(self, missing: Exception | None = None) -> None:
+        super().__init__()
+        self.langs: list[str] = []
+        self.missing = missing
+
+    def read(self, image: np.ndarray, options: Options) -> OcrPage:
+        self.langs.append(options.lang)
+        if options.lang == "eng" and self.missing is not None:
+            raise self.missing
+        text, conf = ("jane@acme.com", 93.0) if options.lang == "eng" else ("jane@acrne.corn", 45.0)
+        words = [OcrWord(text, 40, 300, 420, 30, conf, block=1, paragraph=1, line=1)]
+        return OcrPage(words=words, width=image.shape[1], height=image.shape[0])
+
+
+def test_a_restored_card_is_read_by_the_english_model_too_and_its_surer_line_kept() -> None:
+    photo = cv2.copyMakeBorder(smeared(text_card(), 11, 30), 40, 40, 40, 40, cv2.BORDER_CONSTANT, value=90)
+    data = cv2.imencode(".png", photo)[1].tobytes()
+    engine = ReadsByModel()
+    options = Options(image_steps_off=frozenset({"binarize"}))
+    reading = read_side(data, "photo.png", options, engine, side="back")
+    assert engine.langs.count("eng") == 1
+    assert [w.text for w in reading.page.words] == ["jane@acme.com"]
+    # not when English is among the models asked for already, nor when the step is off
+    for lang, off in (("Latin+eng", frozenset({"binarize"})), ("Latin", frozenset({"binarize", "english"}))):
+        engine = ReadsByModel()
+        read_side(data, "photo.png", Options(lang=lang, image_steps_off=off), engine, side="back")
+        assert engine.langs.count("eng") == 0
+
+
+def test_without_the_english_model_the_restored_cards_reading_stands() -> None:
+    from cardscan.errors import MissingDependencyError
+
+    photo = cv2.copyMakeBorder(smeared(text_card(), 11, 30), 40, 40, 40, 40, cv2.BORDER_CONSTANT, value=90)
+    data = cv2.imencode(".png", photo)[1].tobytes()
+    engine = ReadsByModel(missing=MissingDependencyError("'eng' is not installed"))
+    options = Options(image_steps_off=frozenset({"binarize"}))
+    reading = read_side(data, "photo.png", options, engine, side="back")
+    assert "eng" in engine.langs and [w.text for w in reading.page.words] == ["jane@acrne.corn"]
+
+
+def test_a_sharp_card_is_not_read_by_the_english_model() -> None:
+    photo = cv2.copyMakeBorder(text_card(), 40, 40, 40, 40, cv2.BORDER_CONSTANT, value=90)
+    data = cv2.imencode(".png", photo)[1].tobytes()
+    engine = ReadsByModel()
+    read_side(data, "photo.png", Options(image_steps_off=frozenset({"binarize"})), engine, side="back")
+    assert engine.langs and "eng" not in engine.langs

@@ -79,3 +79,20 @@ def test_what_runs_to_the_edge_stays_when_sure_or_a_contact_detail() -> None:
         OcrWord("jo@ex", 900, 570, 100, 30, 30.0, 3, 1, 1),  # part of an e-mail address
     ]
     assert drop_noise(kept, size) == kept
+
+
+def test_a_bar_logo_read_as_a_run_of_strokes_is_its_mark() -> None:
+    # a bar chart beside the company name, read as "Jil": three times the text's height, unsure
+    bars = word("Jil", 64, height=117, left=0)
+    company = [word("Schröder", 96, height=42, left=200), word("Systems", 96, height=39, left=400)]
+    body = [word("Björn", 96, height=40, line=2), word("Müller", 96, height=40, line=2, left=150)]
+    assert texts(drop_noise([bars, *company, *body])) == ["Schröder", "Systems", "Björn", "Müller"]
+
+
+def test_strokes_at_the_texts_height_or_read_surely_or_long_stay() -> None:
+    small = word("Ill", 40, height=40, left=0)  # as tall as the text: a word, not a logo
+    sure = word("Jil", 92, height=117, line=2)
+    long_run = word("Illlll", 50, height=117, line=3)
+    body = [word("Schröder", 96, height=40, left=200), word("Björn", 96, height=40, line=4)]
+    page = [small, sure, long_run, *body]
+    assert drop_noise(page) == page

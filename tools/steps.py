@@ -29,6 +29,7 @@ STEP_NAMES = {
     "deskew": "fine deskew", "invert": "invert light-on-dark", "flatten": "flatten uneven light",
     "scale": "scale to the x-height", "binarize": "binarisation", "sharpen": "deblur blurred cards",
     "network": "deblur by the network (on top of the Wiener filter)",
+    "english": "a restored card read by the English model too",
 }
 
 

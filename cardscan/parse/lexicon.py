@@ -13,6 +13,8 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
+from cardscan.strings import strip_accents
+
 # The ending of a host whose dots blur thinned away, the spaces around them kept: "acme com",
 # "acme com sg", "acme fr" (com, net or org; a second-level label and its country; a country).
 SPACED_ENDING = r"\s+((?:com|net|org|co|ac|gov|edu)(?:\s+[a-z]{2})?|[a-z]{2})\b(?![.@/-])"
@@ -28,11 +30,6 @@ def fold(text: str) -> str:
     """Case-folded, NFKC-normalised, punctuation turned into single spaces."""
     text = unicodedata.normalize("NFKC", text).casefold()
     return " ".join(re.sub(r"[^\w&]+", " ", text).split())
-
-
-def strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ı", "i")
 
 
 def _read_text(name: str) -> str:
