@@ -163,6 +163,7 @@ def tidy_addresses(words: list[OcrWord]) -> list[OcrWord]:
     dropped: set[int] = set()
     for line in group_lines(words):
         run = line.words
+        keys = [id(word) for word in run]  # each place's first word as read
         i = 0
         while i < len(run) - 1:
             joined = _joined_email(run[i : i + 3])
@@ -170,9 +171,9 @@ def tidy_addresses(words: list[OcrWord]) -> list[OcrWord]:
                 i += 1
                 continue
             merged, used = joined
-            by_word[id(run[i])] = merged
-            dropped.update(id(word) for word in run[i + 1 : i + used])
-            run = [*run[:i], merged, *run[i + used :]]
+            by_word[keys[i]] = merged
+            dropped.update(keys[i + 1 : i + used])
+            run, keys = [*run[:i], merged, *run[i + used :]], [*keys[: i + 1], *keys[i + used :]]
     out = []
     for word in words:
         if id(word) in dropped:
