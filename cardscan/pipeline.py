@@ -286,7 +286,9 @@ def _reread_poor_front(
         sparse = replace(options, psm=SPARSE_PSM)
         consider(engine.read(prepared.image, sparse), prepared)
     if reads_poorly(best[1]) and prepared.found and "detect" not in options.image_steps_off:
-        whole_options = replace(options, image_steps_off=options.image_steps_off | {"detect"})
+        # (without the network: the whole photo is the last resort for an outline taken from a
+        # logo or a band, and restoring a whole upscaled photo costs seconds, read after read)
+        whole_options = replace(options, image_steps_off=options.image_steps_off | {"detect", "network"})
         whole = image.prepare(
             photo, keep_steps=options.debug_dir is not None, options=whole_options,
             orientation=(lambda card: osd(card, options)) if osd is not None else None,
