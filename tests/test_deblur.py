@@ -364,6 +364,29 @@ def test_the_whole_photo_must_beat_the_deblurred_card_by_the_margin_too() -> Non
     assert reading.page.words[0].conf == 60.0
 
 
+def test_the_whole_photo_is_prepared_without_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cardscan import image
+
+    steps_off: list[frozenset[str]] = []
+    prepare = image.prepare
+
+    def recording(photo: np.ndarray, *args: object, **kwargs: object) -> image.PreparedCard:
+        options = kwargs["options"]
+        assert isinstance(options, Options)
+        steps_off.append(options.image_steps_off)
+        return prepare(photo, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(image, "prepare", recording)
+    photo = cv2.copyMakeBorder(smeared(text_card(), 11, 30), 60, 60, 60, 60, cv2.BORDER_CONSTANT, value=90)
+    data = cv2.imencode(".png", photo)[1].tobytes()
+    read_side(data, "photo.png", Options(image_steps_off=frozenset({"binarize"})),
+              WholePhotoReadsALittleBetter(), side="front")
+    # the card, restored by the network; then the whole photo, a poor reading's last resort
+    assert "network" not in steps_off[0]
+    whole = [off for off in steps_off if "detect" in off]
+    assert whole and all("network" in off for off in whole)
+
+
 # The network (tools/deblurnet) that restores a card found blurred.
 
 CARD_TEXT = ("Jane Q. Doe", "Head of People, Acme", "T: (415) 555-0132", "jane.doe@acme.com",
