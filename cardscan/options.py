@@ -37,7 +37,8 @@ def _steps_off_from_env() -> frozenset[str]:
     # 2026-12-08: alone it lowered the blur class's any-order CER (0.0239 -> 0.0159) but no
     # field; with a restored card read by the English model too ('english', pipeline) the blur
     # class reads 0.0239 -> 0.0102 and macro F1 0.972 -> 0.981 (without the network, English
-    # costs fields: 0.961). It costs ~1-2 s more per blurred card (sharp cards never pay).
+    # costs fields: 0.961). It costs ~3 s more per blurred card on one core: make bench fell
+    # from 1.01x to 0.63x plain tesseract (1 worker), peak 296 -> 399 MB (sharp cards never pay).
     raw = os.environ.get("CARDSCAN_IMAGE_STEPS_OFF")
     if raw is None:
         return SHIPPED_STEPS_OFF
