@@ -163,17 +163,17 @@ def tidy_addresses(words: list[OcrWord]) -> list[OcrWord]:
     dropped: set[int] = set()
     for line in group_lines(words):
         run = line.words
-        keys = [id(word) for word in run]  # each place's first word as read
         i = 0
         while i < len(run) - 1:
             joined = _joined_email(run[i : i + 3])
             if joined is None:
                 i += 1
                 continue
+            # a joined address holds its @: no neighbour joins it again, so the run goes on after it
             merged, used = joined
-            by_word[keys[i]] = merged
-            dropped.update(keys[i + 1 : i + used])
-            run, keys = [*run[:i], merged, *run[i + used :]], [*keys[: i + 1], *keys[i + used :]]
+            by_word[id(run[i])] = merged
+            dropped.update(id(word) for word in run[i + 1 : i + used])
+            i += used
     out = []
     for word in words:
         if id(word) in dropped:
@@ -191,20 +191,21 @@ def _joined_email(run: list[OcrWord]) -> tuple[OcrWord, int] | None:
     """The email the first two or three words of `run` make joined, with how many it took, or
     None: `name @ host`, `name @host`, `name@ host`."""
     texts = [word.text for word in run]
-    if len(run) >= 3 and texts[1] == "@":
-        candidates = [(texts[0] + "@" + texts[2], 3)]
-    else:
-        candidates = [(texts[0] + texts[1], 2)] if texts[1].startswith("@") or texts[0].endswith("@") else []
-    if texts[0].rstrip("@").isupper() and len(texts[0].rstrip("@")) <= 3:
+    name = texts[0].rstrip("@")
+    if name.isupper() and len(name) <= 3:
         return None  # a label before a handle (`IG @jane.co`, `E @acme.io`), not a name
-    for text, used in candidates:
-        if text.count("@") == 1 and _EMAIL.match(text):
-            parts = run[:used]
-            left, top = min(w.left for w in parts), min(w.top for w in parts)
-            right, bottom = max(w.right for w in parts), max(w.bottom for w in parts)
-            return replace(run[0], text=text, left=left, top=top, width=right - left, height=bottom - top,
-                           conf=min(w.conf for w in parts)), used
-    return None
+    if len(run) >= 3 and texts[1] == "@":
+        text, used = texts[0] + "@" + texts[2], 3
+    elif texts[1].startswith("@") or texts[0].endswith("@"):
+        text, used = texts[0] + texts[1], 2
+    else:
+        return None
+    if text.count("@") != 1 or not _EMAIL.match(text):
+        return None
+    box = OcrLine(run[:used])  # the parts' box
+    merged = replace(run[0], text=text, left=box.left, top=box.top, width=box.right - box.left,
+                     height=box.bottom - box.top, conf=min(w.conf for w in box.words))
+    return merged, used
 
 
 def _strokes(text: str) -> bool:
